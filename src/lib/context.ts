@@ -1,0 +1,18 @@
+import type { Client } from 'discord.js';
+import type { Config } from './config.js';
+import type { Corpus } from './corpus.js';
+import type { Logger } from './logger.js';
+import type { SearchIndex } from './search.js';
+import type { SettingsStore } from './settings.js';
+import type { Store } from './store.js';
+
+/** What every command and event handler may use; built once in bot.ts. */
+export interface BotContext {
+  client: Client;
+  config: Config;
+  logger: Logger;
+  corpus: Corpus;
+  search: SearchIndex;
+  store: Store;
+  settings: SettingsStore;
+}
