@@ -1,0 +1,178 @@
+// The records the loopback world keeps. API shapes are made from them in render.ts.
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  bot: boolean;
+}
+
+export interface RoleRecord {
+  id: string;
+  guildId: string;
+  name: string;
+  permissions: bigint;
+  position: number;
+  mentionable: boolean;
+  /** A role that belongs to a bot integration (the bot's own role). */
+  managed: boolean;
+}
+
+export interface MemberRecord {
+  userId: string;
+  roleIds: string[];
+  joinedAt: string;
+}
+
+export interface GuildRecord {
+  id: string;
+  name: string;
+  ownerId: string;
+  /** In position order; the first is @everyone, whose id is the guild's. */
+  roles: RoleRecord[];
+  members: Map<string, MemberRecord>;
+  createdAt: string;
+}
+
+export interface Overwrite {
+  id: string;
+  /** 0 role, 1 member */
+  type: 0 | 1;
+  allow: bigint;
+  deny: bigint;
+}
+
+export interface ChannelRecord {
+  id: string;
+  guildId: string;
+  /** 0 text, 4 category, 11 public thread, 12 private thread */
+  type: number;
+  name: string;
+  position: number;
+  parentId: string | null;
+  overwrites: Overwrite[];
+  topic: string | null;
+  lastMessageId: string | null;
+  thread: ThreadState | null;
+}
+
+export interface ThreadState {
+  ownerId: string;
+  archived: boolean;
+  locked: boolean;
+  autoArchiveDuration: number;
+  createdAt: string;
+  messageCount: number;
+}
+
+export interface Pings {
+  everyone: boolean;
+  roles: string[];
+  users: string[];
+}
+
+export interface AllowedMentions {
+  parse?: Array<'users' | 'roles' | 'everyone'>;
+  users?: string[];
+  roles?: string[];
+  replied_user?: boolean;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  size: number;
+  contentType: string | null;
+  description: string | null;
+}
+
+/** What a message looked like before an edit. */
+export interface MessageVersion {
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  flags: number;
+  at: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  channelId: string;
+  guildId: string | null;
+  authorId: string;
+  /** 0 default, 19 reply, 20 chat input command, 23 context menu command */
+  type: number;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  attachments: Attachment[];
+  flags: number;
+  ephemeral: boolean;
+  /** Set while a deferred reply shows "thinking". */
+  loading: boolean;
+  allowedMentions: AllowedMentions | undefined;
+  pings: Pings;
+  /** The interaction this message answers (original or follow-up), if any. */
+  interactionId: string | null;
+  /** The message this one replies to. */
+  reference: { messageId: string; channelId: string } | null;
+  threadId: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  edits: number;
+  history: MessageVersion[];
+}
+
+export interface CommandOption {
+  type: number;
+  name: string;
+  description: string;
+  required?: boolean;
+  autocomplete?: boolean;
+  choices?: Array<{ name: string; value: string | number }>;
+  options?: CommandOption[];
+  channel_types?: number[];
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
+  [key: string]: unknown;
+}
+
+export interface CommandRecord {
+  id: string;
+  applicationId: string;
+  guildId: string | null;
+  /** 1 chat input, 2 user, 3 message */
+  type: number;
+  name: string;
+  description: string;
+  options: CommandOption[];
+  defaultMemberPermissions: string | null;
+  version: string;
+  /** Everything else the bot sent (contexts, integration_types, localizations, nsfw). */
+  extra: Record<string, unknown>;
+}
+
+export interface InteractionCallback {
+  type: number;
+  data: Record<string, unknown> | undefined;
+  at: number;
+}
+
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  /** 2 application command, 3 component, 4 autocomplete, 5 modal submit */
+  type: number;
+  guildId: string;
+  channelId: string;
+  userId: string;
+  payload: Record<string, unknown>;
+  createdAt: number;
+  callbacks: InteractionCallback[];
+  /** The message @original points at: the reply, or for components the clicked message. */
+  originalId: string | null;
+  /** For component interactions: the message the component was on. */
+  sourceMessageId: string | null;
+  followUpIds: string[];
+}
