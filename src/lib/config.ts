@@ -49,3 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const variable = String(issue.path[0] ?? 'environment');
   throw new ConfigError(`${variable} ${issue.message} (see README, "Configuration").`);
 }
+
+/** The corpus folder alone, for tools that need no token (corpus:check). */
+export function corpusDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return configSchema.shape.CORPUS_DIR.parse(env.CORPUS_DIR?.trim() || undefined);
+}

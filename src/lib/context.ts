@@ -2,7 +2,9 @@ import type { Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Corpus } from './corpus.js';
 import type { Logger } from './logger.js';
+import type { PollService } from './polls/service.js';
 import type { SearchIndex } from './search.js';
+import type { SearchSessions } from './search-sessions.js';
 import type { SettingsStore } from './settings.js';
 import type { Store } from './store.js';
 
@@ -13,6 +15,8 @@ export interface BotContext {
   logger: Logger;
   corpus: Corpus;
   search: SearchIndex;
+  sessions: SearchSessions;
   store: Store;
   settings: SettingsStore;
+  polls: PollService;
 }

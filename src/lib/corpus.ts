@@ -68,8 +68,10 @@ export function parseArticle(file: string, source: string): Article {
   const meta = articleMetaSchema.safeParse(raw);
   if (!meta.success) {
     const issue = meta.error.issues[0]!;
-    const field = issue.path.join('.') || 'front matter';
-    throw new CorpusError(file, `front matter field "${field}" ${issue.message}`);
+    const field = issue.path.join('.');
+    if (!field) throw new CorpusError(file, `front matter ${issue.message.replace(/^Invalid input: /, '')}`);
+    const missing = typeof raw === 'object' && raw !== null && !(field in raw);
+    throw new CorpusError(file, `front matter field "${field}" ${missing ? 'is missing' : issue.message.replace(/^Invalid input: /, '')}`);
   }
   const texts = source
     .slice(match[0].length)

@@ -1,15 +1,25 @@
 import { z } from 'zod';
+import { parseInput } from './input.js';
 import type { Logger } from './logger.js';
 import { recordStore } from './records.js';
 import type { Store } from './store.js';
 
 export const PROMPT_STYLES = ['critical', 'reflective', 'mixed'] as const;
 
+const fields = {
+  public_replies: z.boolean(),
+  results_per_page: z.number().int().min(1).max(10),
+  prompt_style: z.enum(PROMPT_STYLES),
+};
+
 export const settingsSchema = z.strictObject({
-  public_replies: z.boolean().default(false),
-  results_per_page: z.number().int().min(1).max(10).default(5),
-  prompt_style: z.enum(PROMPT_STYLES).default('mixed'),
+  public_replies: fields.public_replies.default(false),
+  results_per_page: fields.results_per_page.default(5),
+  prompt_style: fields.prompt_style.default('mixed'),
 });
+
+/** What `/settings set` may change: any of the settings, each validated. */
+export const settingsPatchSchema = z.strictObject(fields).partial();
 
 export type Settings = z.output<typeof settingsSchema>;
 export type SettingName = keyof Settings;
@@ -36,7 +46,8 @@ export function createSettingsStore(store: Store, logger: Logger) {
     async get(guildId: string): Promise<Settings> {
       return (await records.get(guildId)) ?? DEFAULT_SETTINGS;
     },
-    async update(guildId: string, patch: Partial<Settings>): Promise<SettingsChange> {
+    async update(guildId: string, input: unknown): Promise<SettingsChange> {
+      const patch = parseInput(settingsPatchSchema, input, 'settings');
       const before = (await records.get(guildId)) ?? DEFAULT_SETTINGS;
       const settings = settingsSchema.parse({ ...before, ...patch });
       await records.set(guildId, settings);

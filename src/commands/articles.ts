@@ -1,0 +1,16 @@
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { articlesView } from '../lib/format/articles-view.js';
+import { lookupFlags } from '../lib/visibility.js';
+import type { SlashCommand } from './types.js';
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName('articles')
+    .setDescription('The articles the group studies, with length and reading time')
+    .setContexts(InteractionContextType.Guild),
+
+  async execute(interaction, ctx) {
+    const flags = await lookupFlags(ctx.settings, interaction.guildId!, null);
+    await interaction.reply({ ...articlesView(ctx.corpus), flags });
+  },
+} satisfies SlashCommand;

@@ -1,0 +1,27 @@
+import { ContextMenuCommandBuilder } from 'discord.js';
+import articles from './articles.js';
+import findInArticles from './find-in-articles.js';
+import help from './help.js';
+import passage from './passage.js';
+import settings from './settings.js';
+import type { Command, MessageMenuCommand, SlashCommand } from './types.js';
+
+/** Every command of the bot. A test checks this list against the files of this folder. */
+export const commands: Command[] = [passage, articles, settings, help, findInArticles];
+
+function isMessageMenu(command: Command): command is MessageMenuCommand {
+  return command.data instanceof ContextMenuCommandBuilder;
+}
+
+export function findSlashCommand(name: string): SlashCommand | undefined {
+  return commands.find((command): command is SlashCommand => !isMessageMenu(command) && command.data.name === name);
+}
+
+export function findMessageMenu(name: string): MessageMenuCommand | undefined {
+  return commands.find((command): command is MessageMenuCommand => isMessageMenu(command) && command.data.name === name);
+}
+
+/** The definitions that deploy-commands registers. */
+export function commandDefinitions() {
+  return commands.map((command) => command.data.toJSON());
+}
