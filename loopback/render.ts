@@ -152,6 +152,7 @@ export function renderMessage(world: World, message: MessageRecord) {
   const author = world.user(message.authorId);
   const interaction = message.interactionId ? world.interactionsById.get(message.interactionId) : undefined;
   const interactionUser = interaction && world.user(interaction.userId);
+  const thread = message.threadId ? world.channel(message.threadId) : undefined;
   return {
     id: message.id,
     type: message.type,
@@ -196,8 +197,7 @@ export function renderMessage(world: World, message: MessageRecord) {
             authorizing_integration_owners: { '0': interaction.guildId },
           }
         : undefined,
-    thread: message.threadId && world.channel(message.threadId) ? renderChannel(world, world.channel(message.threadId)!) : undefined,
-    position: undefined,
+    thread: thread ? renderChannel(world, thread) : undefined,
   };
 }
 

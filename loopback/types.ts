@@ -175,4 +175,6 @@ export interface InteractionRecord {
   /** For component interactions: the message the component was on. */
   sourceMessageId: string | null;
   followUpIds: string[];
+  /** Callbacks and webhook requests for this interaction that were refused, with Discord's error body. */
+  refusals: Array<{ method: string; path: string; error: unknown }>;
 }

@@ -1,6 +1,7 @@
 import type { Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Corpus } from './corpus.js';
+import type { DailyService } from './daily/service.js';
 import type { Logger } from './logger.js';
 import type { PollService } from './polls/service.js';
 import type { SearchIndex } from './search.js';
@@ -19,4 +20,5 @@ export interface BotContext {
   store: Store;
   settings: SettingsStore;
   polls: PollService;
+  daily: DailyService;
 }

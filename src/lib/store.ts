@@ -54,11 +54,17 @@ export function openStore(url: string): Store {
 
   const sql = async (text: string, ...params: unknown[]): Promise<Array<{ owner: string }>> => {
     const adapter = adapterForClaims() as unknown as { query: (q: string, ...p: unknown[]) => Promise<Array<{ owner: string }>> };
-    claimsReady ??= adapter
-      .query(`CREATE TABLE IF NOT EXISTS ${CLAIMS_TABLE} (key VARCHAR(255) PRIMARY KEY, owner TEXT NOT NULL)`)
-      .then(() => undefined);
+    // @keyv/sqlite takes parameters spread, @keyv/postgres as one array.
+    const query = (q: string, values: unknown[]) => (backend === 'sqlite' ? adapter.query(q, ...values) : adapter.query(q, values));
+    // Two processes creating the table at once make PostgreSQL report a duplicate (23505, 42P07, 42710): it exists.
+    claimsReady ??= query(`CREATE TABLE IF NOT EXISTS ${CLAIMS_TABLE} (key VARCHAR(255) PRIMARY KEY, owner TEXT NOT NULL)`, []).then(
+      () => undefined,
+      (error: { code?: string }) => {
+        if (!['23505', '42P07', '42710'].includes(error.code ?? '')) throw error;
+      },
+    );
     await claimsReady;
-    return adapter.query(text, ...params);
+    return query(text, params);
   };
 
   const redis = () => (adapterForClaims() as unknown as KeyvRedis<unknown>).getClient();
@@ -99,8 +105,18 @@ export function openStore(url: string): Store {
     async close() {
       const adapters = [...namespaces.values()].map((keyv) => keyv.store as KeyvStoreAdapter);
       if (claimAdapter) adapters.push(claimAdapter);
-      await Promise.all(adapters.map((adapter) => adapter.disconnect?.()));
       namespaces.clear();
+      claimAdapter = undefined;
+      // @keyv/postgres shares one pool per process: ending it once closes every adapter.
+      // Another Store of this process may have ended that pool already.
+      const toClose = backend === 'postgres' ? adapters.slice(0, 1) : adapters;
+      await Promise.all(
+        toClose.map((adapter) =>
+          adapter.disconnect?.().catch((error: Error) => {
+            if (!/end on pool more than once/.test(error.message)) throw error;
+          }),
+        ),
+      );
     },
   };
 }

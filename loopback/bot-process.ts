@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Loopback } from './server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface BotProcessOptions {
+  storeUrl: string;
+  /** Extra environment, e.g. LOG_LEVEL or CORPUS_DIR. */
+  env?: Record<string, string>;
+  /** Entry point under src/, `index.ts` by default (`sharded.ts` for the ShardingManager). */
+  entry?: string;
+  shards?: number;
+}
+
+export interface BotProcess {
+  child: ChildProcess;
+  /** Every JSON log line the bot wrote so far. */
+  logs: Array<Record<string, unknown>>;
+  stop(): Promise<number | null>;
+}
+
+/** The bot's own environment, pointed at the loopback server. */
+function botEnv(lb: Loopback, options: BotProcessOptions): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DISCORD_TOKEN: lb.token,
+    DISCORD_API_URL: lb.apiUrl,
+    STORE_URL: options.storeUrl,
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+}
+
+function run(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs `npm run deploy-commands` against the loopback server (one guild when given) and returns what it printed. */
+export async function deployToLoopback(lb: Loopback, options: { guildId?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const child = run('deploy-commands.ts', botEnv(lb, { storeUrl: 'sqlite://:memory:', env: { ...(options.guildId ? { DEV_GUILD_ID: options.guildId } : {}), ...options.env } }));
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`deploy-commands exited with ${code}: ${output.trim()}`);
+  return output.trim();
+}
+
+/** Starts the bot through its real entry point and waits until it is logged in and its start-up work is done. */
+export async function startBotProcess(lb: Loopback, options: BotProcessOptions): Promise<BotProcess> {
+  const child = run(options.entry ?? 'index.ts', botEnv(lb, options));
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+  const ready = async () => {
+    const deadline = Date.now() + 30_000;
+    const wanted = options.shards ?? 1;
+    while (logs.filter((line) => line.msg === 'ready').length < wanted) {
+      if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}: ${stderr.trim() || JSON.stringify(logs.slice(-3))}`);
+      if (Date.now() > deadline) throw new Error(`the bot was not ready within 30 s; last logs: ${JSON.stringify(logs.slice(-3))} ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  await ready();
+  return {
+    child,
+    logs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Finding what a person clicks on a message, and filling in a modal, as Discord's client would.
+import type { MessageRecord } from './types.js';
+
+export interface Component {
+  type: number;
+  custom_id?: string;
+  disabled?: boolean;
+  style?: number;
+  options?: Array<{ value: string }>;
+  min_values?: number;
+  max_values?: number;
+  components?: Component[];
+  accessory?: Component;
+  component?: Component;
+}
+
+const SELECTS = new Set([3, 5, 6, 7, 8]);
+
+function* walk(components: Component[]): Generator<Component> {
+  for (const component of components) {
+    yield component;
+    if (component.components) yield* walk(component.components);
+    if (component.accessory) yield component.accessory;
+    if (component.component) yield component.component;
+  }
+}
+
+/** The button or select menu with this custom_id, if a person could use it. */
+export function findComponent(message: MessageRecord, customId: string, isSelect: boolean, values?: string[]): Component {
+  const all = [...walk(message.components as Component[])];
+  const component = all.find((c) => c.custom_id === customId);
+  const ids = all.flatMap((c) => (c.custom_id ? [c.custom_id] : []));
+  if (!component) throw new Error(`loopback driver: message ${message.id} has no component '${customId}' (has: ${ids.join(', ') || 'none'})`);
+  if (component.disabled) throw new Error(`loopback driver: '${customId}' on message ${message.id} is disabled`);
+  if (isSelect !== SELECTS.has(component.type)) {
+    throw new Error(`loopback driver: '${customId}' is a component of type ${component.type}; use ${isSelect ? 'click' : 'select'}`);
+  }
+  if (component.type === 2 && (component.style === 5 || component.style === 6)) {
+    throw new Error(`loopback driver: '${customId}' is a link or premium button; it sends no interaction`);
+  }
+  if (values) checkValues(component, customId, values);
+  return component;
+}
+
+function checkValues(component: Component, customId: string, values: string[]): void {
+  const min = component.min_values ?? 1;
+  const max = component.max_values ?? 1;
+  if (values.length < min || values.length > max) {
+    throw new Error(`loopback driver: '${customId}' takes ${min}..${max} values, got ${values.length}`);
+  }
+  if (component.type === 3) {
+    const offered = new Set((component.options ?? []).map((o) => o.value));
+    const stray = values.filter((v) => !offered.has(v));
+    if (stray.length) throw new Error(`loopback driver: '${customId}' offers no option ${stray.join(', ')}`);
+  }
+}
+
+/** The submitted modal's components, mirroring the rows or labels the bot's modal had. */
+export function modalSubmission(modal: Record<string, unknown>, values: Record<string, string>): unknown[] {
+  const field = (input: Component) => ({ type: input.type, custom_id: input.custom_id, value: values[input.custom_id ?? ''] ?? '' });
+  return ((modal['components'] as Component[] | undefined) ?? []).flatMap((component): unknown[] => {
+    if (component.type === 1) return [{ type: 1, components: (component.components ?? []).map(field) }];
+    if (component.type === 18 && component.component) return [{ type: 18, component: field(component.component) }];
+    return [];
+  });
+}

@@ -1,0 +1,177 @@
+// Typing a test's option values by the command the bot registered, as Discord's client would.
+import { renderChannel, renderMember, renderRole, renderUser } from './render.js';
+import type { CommandOption, CommandRecord, GuildRecord } from './types.js';
+import type { World } from './world.js';
+
+export type OptionValue = string | number | boolean;
+
+export interface CommandInput {
+  name: string;
+  group?: string;
+  subcommand?: string;
+  options?: Record<string, OptionValue>;
+  /** For autocomplete: the option being typed in; its value is sent as the raw text. */
+  focused?: string;
+}
+
+interface ApiOption {
+  type: number;
+  name: string;
+  value?: OptionValue;
+  focused?: boolean;
+  options?: ApiOption[];
+}
+
+export interface Resolved {
+  users?: Record<string, unknown>;
+  members?: Record<string, unknown>;
+  roles?: Record<string, unknown>;
+  channels?: Record<string, unknown>;
+  messages?: Record<string, unknown>;
+}
+
+const TYPE_NAMES: Record<number, string> = { 3: 'string', 4: 'integer', 5: 'boolean', 6: 'user', 7: 'channel', 8: 'role', 9: 'mentionable', 10: 'number', 11: 'attachment' };
+
+/** The command the bot registered under this name: the guild's first, then the global one. */
+export function registeredCommand(world: World, guildId: string, name: string, type: number): CommandRecord {
+  const found =
+    world.commands(guildId).find((c) => c.name === name && c.type === type) ??
+    world.commands().find((c) => c.name === name && c.type === type);
+  if (!found) {
+    const known = [...world.commands(guildId), ...world.commands()].filter((c) => c.type === type).map((c) => c.name);
+    throw new Error(`loopback driver: the bot registered no command '${name}' of type ${type} (registered: ${known.join(', ') || 'none'})`);
+  }
+  return found;
+}
+
+interface Context {
+  world: World;
+  guild: GuildRecord;
+  channelId: string;
+  where: string;
+  resolved: Resolved;
+}
+
+function pick(level: CommandOption[], type: number, name: string | undefined, where: string): CommandOption | undefined {
+  const nested = level.filter((o) => o.type === type);
+  if (!name) {
+    // A missing group is fine (the subcommand may be top-level); a missing subcommand is not.
+    if (type === 1 && nested.length) throw new Error(`loopback driver: ${where} needs a subcommand: ${nested.map((o) => o.name).join(', ')}`);
+    return undefined;
+  }
+  const found = nested.find((o) => o.name === name);
+  if (!found) throw new Error(`loopback driver: ${where} has no ${type === 1 ? 'subcommand' : 'group'} '${name}'`);
+  return found;
+}
+
+function resolveId(ctx: Context, definition: CommandOption, raw: OptionValue): string {
+  const { world, guild, resolved } = ctx;
+  const text = String(raw);
+  const user = world.user(text);
+  const role = world.role(guild.id, text);
+  const channel = world.channel(text);
+  const kind = definition.type;
+  if ((kind === 6 || kind === 9) && user && guild.members.has(user.id)) {
+    const member = guild.members.get(user.id);
+    (resolved.users ??= {})[user.id] = renderUser(user);
+    if (member) {
+      const { user: _omit, ...rest } = renderMember(world, member);
+      (resolved.members ??= {})[user.id] = { ...rest, permissions: world.permissionsIn(ctx.channelId, user.id).toString() };
+    }
+    return user.id;
+  }
+  if ((kind === 8 || kind === 9) && role) {
+    (resolved.roles ??= {})[role.id] = renderRole(role);
+    return role.id;
+  }
+  if (kind === 7 && channel && channel.guildId === guild.id) {
+    if (definition.channel_types?.length && !definition.channel_types.includes(channel.type)) {
+      throw new Error(`loopback driver: ${ctx.where} option '${definition.name}' takes channel types ${definition.channel_types.join(', ')}, not ${channel.type}`);
+    }
+    const { permission_overwrites: _omit, ...rest } = renderChannel(world, channel) as Record<string, unknown>;
+    (resolved.channels ??= {})[channel.id] = { ...rest, permissions: world.permissionsIn(channel.id, world.bot.id).toString() };
+    return channel.id;
+  }
+  throw new Error(`loopback driver: ${ctx.where} option '${definition.name}' (${TYPE_NAMES[kind]}) got '${text}', which names no such ${TYPE_NAMES[kind]} in ${guild.name}`);
+}
+
+function convert(ctx: Context, definition: CommandOption, raw: OptionValue): OptionValue {
+  const where = `${ctx.where} option '${definition.name}'`;
+  const wrong = () => new Error(`loopback driver: ${where} is ${TYPE_NAMES[definition.type]}, got ${JSON.stringify(raw)}`);
+  switch (definition.type) {
+    case 3: {
+      if (typeof raw !== 'string') throw wrong();
+      if (definition.min_length !== undefined && raw.length < definition.min_length) throw new Error(`loopback driver: ${where} needs at least ${definition.min_length} characters`);
+      if (definition.max_length !== undefined && raw.length > definition.max_length) throw new Error(`loopback driver: ${where} takes at most ${definition.max_length} characters`);
+      break;
+    }
+    case 4:
+    case 10: {
+      if (typeof raw !== 'number' || (definition.type === 4 && !Number.isInteger(raw))) throw wrong();
+      if (definition.min_value !== undefined && raw < definition.min_value) throw new Error(`loopback driver: ${where} must be ≥ ${definition.min_value}`);
+      if (definition.max_value !== undefined && raw > definition.max_value) throw new Error(`loopback driver: ${where} must be ≤ ${definition.max_value}`);
+      break;
+    }
+    case 5:
+      if (typeof raw !== 'boolean') throw wrong();
+      break;
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+      return resolveId(ctx, definition, raw);
+    default:
+      throw new Error(`loopback driver: ${where} of type ${TYPE_NAMES[definition.type] ?? definition.type} is not supported`);
+  }
+  if (definition.choices?.length && !definition.choices.some((c) => c.value === raw)) {
+    throw new Error(`loopback driver: ${where} must be one of ${definition.choices.map((c) => JSON.stringify(c.value)).join(', ')}`);
+  }
+  return raw;
+}
+
+function leafOptions(ctx: Context, level: CommandOption[], input: CommandInput): ApiOption[] {
+  const given = input.options ?? {};
+  for (const name of Object.keys(given)) {
+    if (!level.some((o) => o.name === name)) {
+      throw new Error(`loopback driver: ${ctx.where} has no option '${name}' (options: ${level.map((o) => o.name).join(', ') || 'none'})`);
+    }
+  }
+  if (input.focused !== undefined && !level.find((o) => o.name === input.focused)?.autocomplete) {
+    throw new Error(`loopback driver: ${ctx.where} option '${input.focused}' has no autocomplete`);
+  }
+  const result: ApiOption[] = [];
+  for (const definition of level) {
+    const raw = given[definition.name];
+    if (raw === undefined) {
+      if (definition.required && input.focused === undefined) throw new Error(`loopback driver: ${ctx.where} needs option '${definition.name}'`);
+      continue;
+    }
+    if (definition.name === input.focused) {
+      // Discord sends what the user has typed so far, as text, whatever the option's type.
+      result.push({ type: definition.type, name: definition.name, value: String(raw), focused: true });
+    } else {
+      result.push({ type: definition.type, name: definition.name, value: convert(ctx, definition, raw) });
+    }
+  }
+  return result;
+}
+
+/** An id for a user/role/channel/mentionable value (a select menu's), filling `resolved`. */
+export function resolveValue(world: World, guild: GuildRecord, channelId: string, optionType: number, raw: string, resolved: Resolved): string {
+  const definition: CommandOption = { type: optionType, name: 'values', description: '' };
+  return resolveId({ world, guild, channelId, where: 'select menu', resolved }, definition, raw);
+}
+
+/** `data.options` and `data.resolved` for a chat input command, nested under its group and subcommand. */
+export function commandOptions(world: World, guild: GuildRecord, channelId: string, command: CommandRecord, input: CommandInput) {
+  const ctx: Context = { world, guild, channelId, where: `/${command.name}`, resolved: {} };
+  const group = pick(command.options, 2, input.group, ctx.where);
+  if (group) ctx.where += ` ${group.name}`;
+  const subcommand = pick(group?.options ?? command.options, 1, input.subcommand, ctx.where);
+  if (subcommand) ctx.where += ` ${subcommand.name}`;
+  let options = leafOptions(ctx, subcommand?.options ?? group?.options ?? command.options, input);
+  if (subcommand) options = [{ type: 1, name: subcommand.name, options }];
+  if (group) options = [{ type: 2, name: group.name, options }];
+  const resolved = Object.keys(ctx.resolved).length ? ctx.resolved : undefined;
+  return { options, resolved };
+}

@@ -1,0 +1,108 @@
+import {
+  ChannelType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import { describeMissing, missingPermissions } from '../lib/daily/discord-poster.js';
+import { parseDays, parseTime, parseTimezone, timezoneChoices } from '../lib/daily/schedule.js';
+import { postedView, previewView, setView, statusView } from '../lib/daily/views.js';
+import { UserError } from '../lib/errors.js';
+import type { SlashCommand } from './types.js';
+
+// SPEC: `/daily set|off|now` are for Manage Server, `status` and `preview` for everyone.
+// Discord sets default_member_permissions per top-level command, not per subcommand,
+// so /daily stays visible to all and the handler refuses the admin subcommands.
+const ADMIN_SUBCOMMANDS = new Set(['set', 'off', 'now']);
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName('daily')
+    .setDescription('The daily quote with a discussion prompt')
+    .setContexts(InteractionContextType.Guild)
+    .addSubcommand((sub) =>
+      sub
+        .setName('set')
+        .setDescription('Schedule the daily post (Manage Server)')
+        .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText))
+        .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM on a 24-hour clock, e.g. 09:00').setRequired(true).setMaxLength(20))
+        .addStringOption((o) => o.setName('timezone').setDescription('IANA timezone, e.g. Asia/Almaty (default UTC)').setAutocomplete(true).setMaxLength(100))
+        .addStringOption((o) => o.setName('days').setDescription('every day (default), weekdays, weekends, or a list like mon,wed,fri').setMaxLength(100))
+        .addBooleanOption((o) => o.setName('thread').setDescription('Start a discussion thread on each post (default true)'))
+        .addRoleOption((o) => o.setName('role').setDescription('A role to ping with each post (default: no ping)')),
+    )
+    .addSubcommand((sub) => sub.setName('off').setDescription('Stop the daily post (Manage Server)'))
+    .addSubcommand((sub) => sub.setName('status').setDescription('The schedule, the next post and the last one'))
+    .addSubcommand((sub) => sub.setName('preview').setDescription('See the next post, privately'))
+    .addSubcommand((sub) => sub.setName('now').setDescription("Post today's quote now; it counts as today's post (Manage Server)")),
+
+  async execute(interaction, ctx) {
+    const guildId = interaction.guildId!;
+    const subcommand = interaction.options.getSubcommand();
+    if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+      throw new UserError(`You need the **Manage Server** permission to use \`/daily ${subcommand}\`.`);
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    if (subcommand === 'set') {
+      const notes = checkSetInput(interaction);
+      const status = await ctx.daily.set(guildId, {
+        channelId: interaction.options.getChannel('channel', true).id,
+        time: interaction.options.getString('time', true),
+        timezone: interaction.options.getString('timezone'),
+        days: interaction.options.getString('days'),
+        thread: interaction.options.getBoolean('thread'),
+        roleId: interaction.options.getRole('role')?.id,
+      });
+      await interaction.editReply(setView(guildId, status, notes));
+    } else if (subcommand === 'off') {
+      const stopped = await ctx.daily.off(guildId);
+      await interaction.editReply(
+        stopped
+          ? 'The daily post is off. `/daily set` starts it again, and the quotes carry on where they stopped.'
+          : 'There was no daily post to stop on this server.',
+      );
+    } else if (subcommand === 'status') {
+      await interaction.editReply(statusView(guildId, await ctx.daily.status(guildId)));
+    } else if (subcommand === 'preview') {
+      await interaction.editReply(previewView(await ctx.daily.preview(guildId)));
+    } else {
+      await interaction.editReply(postedView(guildId, await ctx.daily.postNow(guildId)));
+    }
+  },
+
+  async autocomplete(interaction) {
+    const focused = interaction.options.getFocused(true);
+    await interaction.respond(focused.name === 'timezone' ? timezoneChoices(focused.value) : []);
+  },
+} satisfies SlashCommand;
+
+/**
+ * Checks what /daily set was given before anything is saved: the input (one sentence
+ * per mistake) and the bot's permissions in the channel, from the channel itself or,
+ * for the current channel, from the interaction. Gives back notes for the reply.
+ */
+function checkSetInput(interaction: ChatInputCommandInteraction): string[] {
+  parseTime(interaction.options.getString('time', true));
+  parseTimezone(interaction.options.getString('timezone') ?? 'UTC');
+  parseDays(interaction.options.getString('days') ?? 'every day');
+  const thread = interaction.options.getBoolean('thread') ?? true;
+  const channel = interaction.options.getChannel('channel', true, [ChannelType.GuildText]);
+  const cached = interaction.guild?.channels.cache.get(channel.id);
+  const permissions =
+    (cached ? cached.permissionsFor(interaction.client.user) : null) ?? (channel.id === interaction.channelId ? interaction.appPermissions : null);
+  if (!permissions) throw new UserError(`I cannot check my permissions in <#${channel.id}>: make sure I have **View Channel** there, then try again.`);
+  const missing = missingPermissions(permissions, thread);
+  if (missing.length > 0) throw new UserError(`I cannot post the daily quote there. ${describeMissing(missing, channel.id)}`);
+
+  const notes: string[] = [];
+  const role = interaction.options.getRole('role');
+  if (role?.id === interaction.guildId) throw new UserError('The daily post does not ping @everyone: choose a role, or leave `role` out.');
+  if (role && !role.mentionable && !permissions.has(PermissionFlagsBits.MentionEveryone)) {
+    notes.push(
+      `Note: <@&${role.id}> is not mentionable and I lack **Mention @everyone, @here, and All Roles**, so the ping will not notify anyone. Make the role mentionable to fix it.`,
+    );
+  }
+  return notes;
+}

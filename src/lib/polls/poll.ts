@@ -1,0 +1,125 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { MAX_OPTION, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS } from './input.js';
+import { shownText } from './text.js';
+
+const snowflake = z.string().regex(/^\d{15,21}$/);
+
+export const pollSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]{6,16}$/),
+  guildId: snowflake,
+  channelId: snowflake,
+  /** Null for the moment between saving the poll and posting its message. */
+  messageId: snowflake.nullable(),
+  creatorId: snowflake,
+  question: z.string().min(1).max(MAX_QUESTION),
+  options: z.array(z.string().min(1).max(MAX_OPTION)).min(MIN_OPTIONS).max(MAX_OPTIONS),
+  multiple: z.boolean(),
+  anonymous: z.boolean(),
+  /** The passage a `/poll passage` asks about. */
+  passage: z.object({ ref: z.string(), title: z.string(), text: z.string() }).optional(),
+  createdAt: z.number().int(),
+  closesAt: z.number().int(),
+  /** When it closed; null while open. */
+  closedAt: z.number().int().nullable(),
+  /** Voter key (the user id, or its hash in an anonymous poll) → chosen answer indexes. */
+  votes: z.record(z.string(), z.array(z.number().int().min(0).max(MAX_OPTIONS - 1))),
+});
+
+export type Poll = z.output<typeof pollSchema>;
+
+export function newPollId(): string {
+  return randomBytes(8).readBigUInt64BE().toString(36).slice(0, 10).padStart(10, '0');
+}
+
+/** An anonymous poll stores no user ids, only a per-poll hash that still lets a voter change a vote. */
+export function voterKey(poll: Pick<Poll, 'id' | 'anonymous'>, userId: string): string {
+  return poll.anonymous ? createHash('sha256').update(`${poll.id}:${userId}`).digest('base64url').slice(0, 22) : userId;
+}
+
+export function isOpen(poll: Poll, now: number): boolean {
+  return poll.closedAt === null && now < poll.closesAt;
+}
+
+export interface Vote {
+  /** The voter's answers before and after this click. */
+  before: number[];
+  after: number[];
+  option: number;
+}
+
+export interface Click {
+  userId: string;
+  option: number;
+}
+
+/**
+ * Clicks on answers, in order: the same answer again removes it, another one
+ * replaces it (or joins it with `multiple`). A click on an answer the poll does
+ * not have gives undefined. The votes are copied once per call, not per click.
+ */
+export function applyVotes(poll: Poll, clicks: Click[]): { poll: Poll; votes: Array<Vote | undefined> } {
+  const votes = { ...poll.votes };
+  const results = clicks.map(({ userId, option }): Vote | undefined => {
+    if (!Number.isInteger(option) || option < 0 || option >= poll.options.length) return undefined;
+    const key = voterKey(poll, userId);
+    const before = votes[key] ?? [];
+    let after: number[];
+    if (before.includes(option)) after = before.filter((chosen) => chosen !== option);
+    else if (poll.multiple) after = [...before, option].sort((a, b) => a - b);
+    else after = [option];
+    if (after.length === 0) delete votes[key];
+    else votes[key] = after;
+    return { before, after, option };
+  });
+  return { poll: { ...poll, votes }, votes: results };
+}
+
+/** One click; see `applyVotes`. */
+export function applyVote(poll: Poll, userId: string, option: number): Vote & { poll: Poll } {
+  const result = applyVotes(poll, [{ userId, option }]);
+  const vote = result.votes[0];
+  if (!vote) throw new RangeError(`poll ${poll.id} has no answer ${option}`);
+  return { ...vote, poll: result.poll };
+}
+
+export interface Tally {
+  counts: number[];
+  voters: number;
+  /** Percent of voters who chose each answer (with `multiple` these add up to more than 100). */
+  percents: number[];
+}
+
+export function tally(poll: Poll): Tally {
+  const counts = poll.options.map(() => 0);
+  let voters = 0;
+  for (const answers of Object.values(poll.votes)) {
+    if (answers.length === 0) continue;
+    voters += 1;
+    for (const option of answers) if (option < counts.length) counts[option]! += 1;
+  }
+  const percents = counts.map((count) => (voters === 0 ? 0 : Math.round((count / voters) * 100)));
+  return { counts, voters, percents };
+}
+
+/** The answers with the most votes: none without votes, several on a tie. */
+export function winners(poll: Poll): number[] {
+  const { counts } = tally(poll);
+  const top = Math.max(...counts);
+  if (top === 0) return [];
+  return counts.flatMap((count, index) => (count === top ? [index] : []));
+}
+
+/** What the voter is told, privately, after a click. */
+export function voteConfirmation(poll: Poll, vote: Vote): string {
+  const name = (index: number) => `**${shownText(poll.options[index]!)}**`;
+  const list = (indexes: number[]) => (indexes.length === 0 ? 'none' : indexes.map(name).join(', '));
+  const removed = !vote.after.includes(vote.option);
+  if (poll.multiple) {
+    const change = removed ? `Removed ${name(vote.option)} from your answers` : `Added ${name(vote.option)} to your answers`;
+    return `${change}. Your answers now: ${list(vote.after)}. Click an answer again to take it back.`;
+  }
+  if (removed) return `Removed your vote for ${name(vote.option)}. You have no vote in this poll now.`;
+  if (vote.before.length > 0) return `Changed your vote from ${list(vote.before)} to ${name(vote.option)}. Click it again to remove it.`;
+  return `Recorded your vote for ${name(vote.option)}. Click it again to remove it, or another answer to change it.`;
+}

@@ -1,0 +1,89 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Real Redis and PostgreSQL servers on 127.0.0.1 for the store tests, each in its
+ * own temporary folder. CI installs them (.ci/run) and sets REQUIRE_SERVERS=1, so
+ * there a missing binary fails the run instead of skipping.
+ */
+export interface TestServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const serversRequired = process.env.REQUIRE_SERVERS === '1';
+
+export function hasBinary(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not listen on 127.0.0.1:${port} within 20 s`);
+}
+
+/** Servers run in their own process group, so a wrapper such as runuser cannot keep them alive. */
+function stopper(child: ChildProcess, dir: string, signal: NodeJS.Signals) {
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid!, signal);
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+export async function startRedis(): Promise<TestServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', detached: true });
+  await waitForPort(port, child, 'redis-server');
+  return { url: `redis://127.0.0.1:${port}`, stop: stopper(child, dir, 'SIGINT') };
+}
+
+/** PostgreSQL refuses to run as root, so as root the cluster belongs to the postgres user. */
+export async function startPostgres(): Promise<TestServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  const wrap = (command: string[]) => (asRoot ? ['runuser', '-u', 'postgres', '--', ...command] : command);
+  if (asRoot) {
+    const { uid, gid } = { uid: Number(spawnSync('id', ['-u', 'postgres']).stdout), gid: Number(spawnSync('id', ['-g', 'postgres']).stdout) };
+    chownSync(dir, uid, gid);
+  }
+  const [initCommand, ...initArgs] = wrap(['initdb', '-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const init = spawnSync(initCommand!, initArgs, { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const [command, ...args] = wrap(['postgres', '-D', path.join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']);
+  const child = spawn(command!, args, { stdio: 'ignore', detached: true });
+  await waitForPort(port, child, 'postgres');
+  // SIGTERM is PostgreSQL's smart shutdown: it lets the last pooled connections close first.
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: stopper(child, dir, 'SIGTERM') };
+}

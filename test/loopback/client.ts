@@ -1,0 +1,18 @@
+// The real discord.js client, pointed at a loopback server, for the loopback's own tests.
+import { once } from 'node:events';
+import { Client, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import type { Loopback } from '../../loopback/index.js';
+
+/** Logs a client in with only the Guilds intent and waits for `clientReady` (all guilds received). */
+export async function connectClient(lb: Loopback, options: Partial<ClientOptions> = {}): Promise<Client<true>> {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: lb.apiUrl },
+    allowedMentions: { parse: [] },
+    ...options,
+  });
+  const ready = once(client, 'clientReady');
+  await client.login(lb.token);
+  await ready;
+  return client as Client<true>;
+}
