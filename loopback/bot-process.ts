@@ -11,6 +11,8 @@ export interface BotProcessOptions {
   env?: Record<string, string>;
   /** Entry point under src/, `index.ts` by default (`sharded.ts` for the ShardingManager). */
   entry?: string;
+  /** Run the built JavaScript in dist/ (as `npm start` does) instead of the TypeScript source. */
+  built?: boolean;
   shards?: number;
 }
 
@@ -34,8 +36,9 @@ function botEnv(lb: Loopback, options: BotProcessOptions): NodeJS.ProcessEnv {
   };
 }
 
-function run(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(script: string, env: NodeJS.ProcessEnv, built = false): ChildProcess {
+  const args = built ? [path.join(root, 'dist', script.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', path.join(root, 'src', script)];
+  return spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs `npm run deploy-commands` against the loopback server (one guild when given) and returns what it printed. */
@@ -51,7 +54,7 @@ export async function deployToLoopback(lb: Loopback, options: { guildId?: string
 
 /** Starts the bot through its real entry point and waits until it is logged in and its start-up work is done. */
 export async function startBotProcess(lb: Loopback, options: BotProcessOptions): Promise<BotProcess> {
-  const child = run(options.entry ?? 'index.ts', botEnv(lb, options));
+  const child = run(options.entry ?? 'index.ts', botEnv(lb, options), options.built);
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   let buffered = '';

@@ -17,10 +17,12 @@ await runMain(async () => {
     logger.warn('shards on one SQLite file work on one machine only; use redis:// or postgres:// to spread them out');
   }
   const totalShards = await shardCount(config);
-  const manager = new ShardingManager(fileURLToPath(new URL('./index.ts', import.meta.url)), {
+  // Built, this file is dist/sharded.js next to dist/index.js; run from source (tsx), both are .ts.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const manager = new ShardingManager(fileURLToPath(new URL(fromSource ? './index.ts' : './index.js', import.meta.url)), {
     token: config.DISCORD_TOKEN,
     totalShards,
-    execArgv: ['--import', 'tsx'],
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
   });
   manager.on('shardCreate', (shard) => logger.info({ shard: shard.id, totalShards }, 'shard started'));
   await manager.spawn({ timeout: 60_000 });

@@ -1,13 +1,16 @@
 import { ContextMenuCommandBuilder } from 'discord.js';
 import articles from './articles.js';
+import daily from './daily.js';
 import findInArticles from './find-in-articles.js';
 import help from './help.js';
 import passage from './passage.js';
+import poll from './poll.js';
+import quote from './quote.js';
 import settings from './settings.js';
 import type { Command, MessageMenuCommand, SlashCommand } from './types.js';
 
 /** Every command of the bot. A test checks this list against the files of this folder. */
-export const commands: Command[] = [passage, articles, settings, help, findInArticles];
+export const commands: Command[] = [passage, articles, quote, daily, poll, settings, help, findInArticles];
 
 function isMessageMenu(command: Command): command is MessageMenuCommand {
   return command.data instanceof ContextMenuCommandBuilder;

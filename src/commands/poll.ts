@@ -1,6 +1,6 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { refChoices } from '../lib/polls/passage-poll.js';
+import { passageChoices } from '../lib/lookup.js';
 import { checkPollPermissions } from '../lib/polls/permissions.js';
 import { parseVoteButtonId } from '../lib/polls/render.js';
 import type { PostPoll } from '../lib/polls/service.js';
@@ -85,7 +85,7 @@ export default {
   },
 
   async autocomplete(interaction, ctx) {
-    await interaction.respond(refChoices(ctx.corpus, ctx.search, interaction.options.getFocused()));
+    await interaction.respond(passageChoices(ctx, interaction.options.getFocused()));
   },
 
   async component(interaction, ctx) {

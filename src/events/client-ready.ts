@@ -1,10 +1,13 @@
 import { Events } from 'discord.js';
+import { discordHost } from '../lib/polls/discord-host.js';
 import { defineEvent } from './types.js';
 
+/** Logged in and every guild of this shard is known: start what runs on its own. */
 export default defineEvent({
   name: Events.ClientReady,
   once: true,
-  execute(ctx, client) {
+  async execute(ctx, client) {
+    await Promise.all([ctx.polls.start(discordHost(client)), ctx.daily.start()]);
     ctx.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, shards: client.shard?.ids ?? [0] }, 'ready');
   },
 });

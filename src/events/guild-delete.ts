@@ -6,7 +6,7 @@ export default defineEvent({
   name: Events.GuildDelete,
   async execute(ctx, guild) {
     if (!guild.available) return;
-    await ctx.settings.forgetGuild(guild.id);
+    await Promise.all([ctx.settings.forgetGuild(guild.id), ctx.polls.forgetGuild(guild.id), ctx.daily.forgetGuild(guild.id)]);
     ctx.logger.info({ guildId: guild.id }, 'removed from a server; its data was deleted');
   },
 });

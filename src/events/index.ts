@@ -1,9 +1,10 @@
 import clientError from './client-error.js';
 import clientReady from './client-ready.js';
+import guildCreate from './guild-create.js';
 import guildDelete from './guild-delete.js';
 import interactionCreate from './interaction-create.js';
 import shardResume from './shard-resume.js';
 import type { BotEvent } from './types.js';
 
 /** Every gateway event the bot handles. A test checks this list against the files of this folder. */
-export const events = [clientReady, interactionCreate, guildDelete, clientError, shardResume] as BotEvent[];
+export const events = [clientReady, interactionCreate, guildCreate, guildDelete, clientError, shardResume] as BotEvent[];

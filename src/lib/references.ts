@@ -1,6 +1,7 @@
 import { closest } from 'fastest-levenshtein';
 import type { Article, Corpus, Passage } from './corpus.js';
 import { UserError } from './errors.js';
+import { quoteInput } from './format/limits.js';
 
 export interface PassageRange {
   article: Article;
@@ -24,28 +25,23 @@ export function resolveReference(corpus: Corpus, input: string): PassageRange {
   if (!match) {
     const guess = corpus.articles.length > 0 ? closest(input.trim().toLowerCase(), [...corpus.byId.keys()]) : undefined;
     const example = guess ? ` For example: \`${guess}:1\` or \`${guess}:1-2\`.` : '';
-    throw new UserError(`\`${clip(input)}\` is not a passage reference: write \`<article>:<paragraph>\` or \`<article>:<from>-<to>\`.${example}`);
+    throw new UserError(`\`${quoteInput(input)}\` is not a passage reference: write \`<article>:<paragraph>\` or \`<article>:<from>-<to>\`.${example}`);
   }
   const [, rawId, rawFrom, rawTo] = match;
   const id = rawId!.toLowerCase();
   const article = corpus.byId.get(id);
   if (!article) {
     const guess = closest(id, [...corpus.byId.keys()]);
-    throw new UserError(`There is no article \`${clip(id)}\`. Did you mean \`${guess}:${rawFrom}\`? \`/articles\` lists them all.`);
+    throw new UserError(`There is no article \`${quoteInput(id)}\`. Did you mean \`${guess}:${rawFrom}\`? \`/articles\` lists them all.`);
   }
   const count = article.paragraphs.length;
   const from = Number(rawFrom);
   const to = rawTo === undefined ? from : Number(rawTo);
   if (from < 1 || to < 1 || from > count || to > count) {
     throw new UserError(
-      `\`${article.id}\` has paragraphs 1 to ${count}, so \`${clip(input.trim())}\` is out of range. Try \`${article.id}:${Math.min(Math.max(from, 1), count)}\` or \`${formatRef(article.id, 1, count)}\`.`,
+      `\`${article.id}\` has paragraphs 1 to ${count}, so \`${quoteInput(input.trim())}\` is out of range. Try \`${article.id}:${Math.min(Math.max(from, 1), count)}\` or \`${formatRef(article.id, 1, count)}\`.`,
     );
   }
   if (to < from) throw new UserError(`A range runs forwards: try \`${formatRef(article.id, to, from)}\`.`);
   return { article, from, to, passages: article.paragraphs.slice(from - 1, to) };
-}
-
-function clip(text: string): string {
-  const clean = text.replace(/`/g, "'");
-  return clean.length > 60 ? `${clean.slice(0, 57)}...` : clean;
 }

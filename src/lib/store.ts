@@ -74,7 +74,8 @@ export function openStore(url: string): Store {
     namespace(name) {
       let keyv = namespaces.get(name);
       if (!keyv) {
-        keyv = new Keyv({ store: createAdapter(backend, url), namespace: name });
+        // A failed read must fail loudly: Keyv's default turns it into "not found".
+        keyv = new Keyv({ store: createAdapter(backend, url), namespace: name, throwOnErrors: true });
         namespaces.set(name, keyv);
       }
       return keyv;

@@ -62,11 +62,13 @@ export function quoteMessage(card: QuoteCard, options: QuoteMessageOptions): Quo
 }
 
 /**
- * The thread's name: the whole prompt when it fits in 100 characters, else its
- * closing question when that stands on its own, else the prompt cut at a word.
+ * The thread's name: the prompt's own `thread` name, else the whole prompt when it fits
+ * in 100 characters, else its closing question when that is long enough to stand
+ * alone, else the prompt cut at a word.
  */
-export function threadName(prompt: string): string {
-  const text = prompt.replace(/\s+/g, ' ').trim();
+export function threadName(prompt: Pick<Prompt, 'text' | 'thread'>): string {
+  if (prompt.thread) return truncate(prompt.thread, THREAD_NAME_MAX);
+  const text = prompt.text.replace(/\s+/g, ' ').trim();
   if (text.length <= THREAD_NAME_MAX) return text;
   const question = /(?:^|[.!?]["”’]?\s)([^.!?]+\?)$/.exec(text)?.[1]?.trim();
   if (question && question.length >= 30 && question.length <= THREAD_NAME_MAX) return question;

@@ -21,7 +21,8 @@ const promptSchema = z.strictObject({
   style: z.enum(PROMPT_STYLES, { error: 'should be critical or reflective' }),
   article: z.string().trim().min(1).optional(),
   refs: z.array(z.string().trim().min(1)).min(1, 'should list at least one reference').optional(),
-  contains: z.string().trim().min(1).optional(),
+  contains: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
+  thread: z.string().trim().min(1).max(100, 'should be at most 100 characters (a thread name)').optional(),
 });
 
 const promptsFileSchema = z.strictObject({ prompts: z.array(promptSchema).min(1, 'should list at least one prompt') });
@@ -34,7 +35,10 @@ export interface Prompt {
   article?: string;
   /** Single-paragraph references, ranges expanded. */
   refs: string[];
-  contains?: string;
+  /** With refs: the prompt suits only quotes that contain one of these phrases. */
+  contains?: string[];
+  /** The discussion thread's name, for a prompt too long to name it. */
+  thread?: string;
 }
 
 export interface PromptSet {
@@ -67,7 +71,12 @@ export function parsePrompts(file: string, source: string): Prompt[] {
     const where = typeof index === 'number' ? `prompt ${index + 1}${field ? ` field "${String(field)}"` : ''}` : `"${issue.path.join('.') || 'file'}"`;
     throw new CorpusError(file, `${where} ${issue.message}`);
   }
-  return parsed.data.prompts.map((prompt, index) => ({ ...prompt, number: index + 1, refs: prompt.refs ?? [] }));
+  return parsed.data.prompts.map(({ contains, ...prompt }, index) => ({
+    ...prompt,
+    number: index + 1,
+    refs: prompt.refs ?? [],
+    ...(contains === undefined ? {} : { contains: typeof contains === 'string' ? [contains] : contains }),
+  }));
 }
 
 /**
@@ -91,9 +100,10 @@ export function checkPrompts(file: string, prompts: Prompt[], corpus: Corpus, qu
     prompt.refs = [...new Set(expanded)];
     if (prompt.contains !== undefined) {
       if (prompt.refs.length === 0) throw new CorpusError(file, `${where} has "contains" without "refs"`);
-      const phrase = prompt.contains;
-      if (!quotes.some((quote) => prompt.refs.includes(quote.ref) && quote.text.includes(phrase))) {
-        throw new CorpusError(file, `${where} has "contains: ${phrase}", which is in no quote of ${prompt.refs.join(', ')}`);
+      for (const phrase of prompt.contains) {
+        if (!quotes.some((quote) => prompt.refs.includes(quote.ref) && quote.text.includes(phrase))) {
+          throw new CorpusError(file, `${where} has "contains: ${phrase}", which is in no quote of ${prompt.refs.join(', ')}`);
+        }
       }
     }
   }
@@ -126,7 +136,7 @@ export function builtInPrompts(): PromptSet {
 export function choosePrompt(set: PromptSet, quote: Quote, style: Settings['prompt_style'], seed: string): Prompt {
   const styled = set.prompts.filter((prompt) => style === 'mixed' || prompt.style === style);
   const tiers = [
-    (prompt: Prompt) => prompt.refs.includes(quote.ref) && (prompt.contains === undefined || quote.text.includes(prompt.contains)),
+    (prompt: Prompt) => prompt.refs.includes(quote.ref) && (prompt.contains === undefined || prompt.contains.some((phrase) => quote.text.includes(phrase))),
     (prompt: Prompt) => prompt.refs.length === 0 && prompt.article === quote.articleId,
     (prompt: Prompt) => prompt.refs.length === 0 && prompt.article === undefined,
   ];

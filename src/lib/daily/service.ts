@@ -157,7 +157,7 @@ export function createDailyService(deps: DailyDeps) {
       let sent;
       try {
         const message = quoteMessage(chosen, { kind: 'daily', roleId: schedule.roleId });
-        sent = await poster.send(schedule.channelId, message, schedule.thread ? threadName(chosen.prompt.text) : undefined);
+        sent = await poster.send(schedule.channelId, message, schedule.thread ? threadName(chosen.prompt) : undefined);
       } catch (error) {
         await daily.releasePost(guildId, date, owner).catch((release: unknown) => logger.warn({ guildId, err: release }, 'daily claim not released'));
         if (!(error instanceof PostRefused)) throw error;
@@ -185,6 +185,24 @@ export function createDailyService(deps: DailyDeps) {
     while (inFlight.size > 0 || queue.length > 0) await Promise.all([...inFlight]);
   }
 
+  /**
+   * Puts a stored schedule in the scheduler. A post missed since it was set (the bot
+   * was down) is due at once when less than 6 hours late; an older one is logged and
+   * skipped. True when a missed post is to be caught up.
+   */
+  function hold(guildId: string, schedule: DailySchedule, at: number): boolean {
+    const missed = previousPostAt(schedule, at);
+    if (missed && +missed >= Date.parse(schedule.setAt) && schedule.lastPost?.date !== localDate(missed, schedule.timezone)) {
+      if (at - +missed <= LATE_LIMIT_MS) {
+        scheduler.set(guildId, schedule, at, missed);
+        return true;
+      }
+      logger.warn({ guildId, dueAt: missed.toISOString(), lateMinutes: Math.round((at - +missed) / 60_000) }, 'daily post skipped: more than 6 hours late');
+    }
+    scheduler.set(guildId, schedule, at);
+    return false;
+  }
+
   function statusOf(schedule: DailySchedule, guildId: string): DailyStatus {
     if (schedule.pausedReason) return { schedule };
     return { schedule, next: scheduler.nextDue(guildId) ?? nextPostAt(schedule, now()) };
@@ -201,21 +219,27 @@ export function createDailyService(deps: DailyDeps) {
       let catchUps = 0;
       for await (const [guildId, schedule] of daily.allSchedules()) {
         if (!poster.holdsGuild(guildId) || schedule.pausedReason) continue;
-        loaded += 1;
-        const missed = previousPostAt(schedule, at);
-        if (missed && +missed >= Date.parse(schedule.setAt) && schedule.lastPost?.date !== localDate(missed, schedule.timezone)) {
-          if (at - +missed <= LATE_LIMIT_MS) {
-            scheduler.set(guildId, schedule, at, missed);
-            catchUps += 1;
-            continue;
-          }
-          logger.warn({ guildId, dueAt: missed.toISOString(), lateMinutes: Math.round((at - +missed) / 60_000) }, 'daily post skipped: more than 6 hours late');
+        try {
+          if (hold(guildId, schedule, at)) catchUps += 1;
+          loaded += 1;
+        } catch (error) {
+          // One bad record (say, a timezone this Node no longer knows) must not stop the others.
+          logger.error({ guildId, err: error }, 'daily schedule not loaded');
         }
-        scheduler.set(guildId, schedule, at);
       }
       logger.info({ schedules: loaded, catchUps }, 'daily posts scheduled');
       scheduler.tick(at);
       if (deps.cron !== false) scheduler.start();
+    },
+
+    /** A server that joins (or comes back) after start-up: its schedule, if it has one, is held from now on. */
+    async loadGuild(guildId: string): Promise<void> {
+      if (scheduler.has(guildId)) return;
+      const schedule = await daily.getSchedule(guildId);
+      if (!schedule || schedule.pausedReason) return;
+      const at = now();
+      hold(guildId, schedule, at);
+      scheduler.tick(at);
     },
 
     /** Stops the timer and waits for the posts being sent; queued ones are left for the next start's catch-up. */

@@ -23,3 +23,8 @@ export function truncate(text: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
+
+/** A piece of what the user typed, short and safe to show inside a `code span`. */
+export function quoteInput(text: string, max = 60): string {
+  return truncate(text.replace(/`/g, "'"), max);
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { quoteInput } from '../format/limits.js';
 
 export const MAX_QUESTION = 300;
 export const MIN_OPTIONS = 2;
@@ -19,7 +20,7 @@ export const durationSchema = z
   .transform((text, ctx) => {
     const match = DURATION.exec(text);
     if (!match) {
-      ctx.addIssue({ code: 'custom', message: `\`${clip(text)}\` is not a duration: write a number and a unit, like ${EXAMPLES}.` });
+      ctx.addIssue({ code: 'custom', message: `\`${quoteInput(text)}\` is not a duration: write a number and a unit, like ${EXAMPLES}.` });
       return z.NEVER;
     }
     const ms = Number(match[1]) * UNIT_MS[match[2]!.toLowerCase() as keyof typeof UNIT_MS];
@@ -50,7 +51,7 @@ export const optionsSchema = z.string().transform((text, ctx) => {
   const seen = new Set<string>();
   for (const option of options) {
     const key = option.toLocaleLowerCase();
-    if (seen.has(key)) return fail(`\`${clip(option)}\` is given twice: each answer must be different.`);
+    if (seen.has(key)) return fail(`\`${quoteInput(option)}\` is given twice: each answer must be different.`);
     seen.add(key);
   }
   return options;
@@ -72,9 +73,4 @@ export function parsePollInput(raw: RawPollInput): PollInput {
   const parsed = pollInputSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new UserError(parsed.error.issues[0]!.message);
-}
-
-function clip(text: string): string {
-  const clean = text.replace(/`/g, "'");
-  return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean;
 }

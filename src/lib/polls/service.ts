@@ -132,10 +132,22 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
       closedAt: null,
       votes: {},
     };
-    // Saved once the message exists: a click needs the record, the record needs the message id.
-    const message = await post(renderPoll(draft));
-    const poll: Poll = { ...draft, messageId: message.id };
-    await polls.save(poll);
+    // Saved before the message is posted, so that a click arriving at once finds the poll;
+    // the message id is added afterwards, in the poll's queue so no vote in between is lost.
+    await polls.save(draft);
+    let message: { id: string };
+    try {
+      message = await post(renderPoll(draft));
+    } catch (error) {
+      await polls.delete(draft.id);
+      throw error;
+    }
+    const poll = await queue.run(draft.id, async () => {
+      const withMessage: Poll = { ...((await polls.get(draft.id)) ?? draft), messageId: message.id };
+      await polls.save(withMessage);
+      return withMessage;
+    });
+    if (Object.keys(poll.votes).length > 0) edits.request(poll.id);
     await polls.track(poll);
     deadlines.set(poll.id, poll.closesAt);
     logger.info({ pollId: poll.id, guildId: poll.guildId }, 'poll created');

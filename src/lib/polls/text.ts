@@ -1,4 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
+import { truncate } from '../format/limits.js';
 
 /**
  * User and corpus text shown in an embed or message. Markdown is escaped so an
@@ -17,13 +18,5 @@ export function labelText(text: string, max = 80): string {
     .replace(/<@!?\d+>/g, '@member')
     .replace(/<@&\d+>/g, '@role')
     .replace(/<#\d+>/g, '#channel');
-  return clip(plain, max);
-}
-
-/** Cuts at a word boundary where possible, with an ellipsis. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+  return truncate(plain, max);
 }

@@ -38,7 +38,7 @@ describe('quoteMessage', () => {
       const button = buttonOf(message);
       expect(button.custom_id.length).toBeLessThanOrEqual(LIMITS.customId);
       expect(button.label.length).toBeLessThanOrEqual(LIMITS.buttonLabel);
-      const name = threadName(card.prompt.text);
+      const name = threadName(card.prompt);
       expect(name.length).toBeGreaterThan(0);
       expect(name.length).toBeLessThanOrEqual(100);
     }
@@ -78,16 +78,26 @@ describe('quoteMessage', () => {
 
 describe('threadName', () => {
   it('GIVEN a prompt that fits THEN it is the name', () => {
-    expect(threadName('What is the main claim here?')).toBe('What is the main claim here?');
+    expect(threadName({ text: 'What is the main claim here?' })).toBe('What is the main claim here?');
+  });
+
+  it('GIVEN a prompt with its own thread name THEN that is the name', () => {
+    expect(threadName({ text: 'A long prompt about the CSTO troops in both texts. Who acts in each account?', thread: 'CSTO troops: who acts in each text?' })).toBe(
+      'CSTO troops: who acts in each text?',
+    );
+  });
+
+  it('GIVEN the curated prompts THEN each one longer than a thread name has its own', () => {
+    for (const prompt of prompts.prompts) if (prompt.text.length > 100) expect(prompt.thread, prompt.text).toBeDefined();
   });
 
   it('GIVEN a long prompt ending in a question that stands alone THEN the question is the name', () => {
     const prompt = 'The column names no author, date or place of publication. How does not knowing who wrote it change how much weight you give its claims?';
-    expect(threadName(prompt)).toBe('How does not knowing who wrote it change how much weight you give its claims?');
+    expect(threadName({ text: prompt })).toBe('How does not knowing who wrote it change how much weight you give its claims?');
   });
 
   it('GIVEN a long single question THEN it is cut at a word, within 100 characters', () => {
-    const name = threadName(`Why ${'really '.repeat(30)}now?`);
+    const name = threadName({ text: `Why ${'really '.repeat(30)}now?` });
     expect(name.length).toBeLessThanOrEqual(100);
     expect(name.endsWith('…')).toBe(true);
     expect(name).not.toMatch(/real…$/);

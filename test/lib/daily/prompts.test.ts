@@ -67,7 +67,7 @@ describe('choosePrompt', () => {
     const other = quoteAt('why-putin-interferes:1', 'This column is not about geopolitics');
     for (let seed = 0; seed < 50; seed++) {
       const prompt = choosePrompt(set, other, 'critical', String(seed));
-      if (prompt.contains) expect(other.text).toContain(prompt.contains);
+      if (prompt.contains) expect(prompt.contains.some((phrase) => other.text.includes(phrase))).toBe(true);
     }
   });
 

@@ -216,6 +216,13 @@ describe('the daily post', () => {
     expect(second.scheduler.has(OTHER_GUILD)).toBe(false);
     await runUntil(second, clock, DUE);
     expect(discord.state.sent).toHaveLength(0);
+
+    // The server comes to this shard later (guildCreate): its schedule is held from then on.
+    discord.state.guilds.add(OTHER_GUILD);
+    await second.loadGuild(OTHER_GUILD);
+    expect(second.scheduler.has(OTHER_GUILD)).toBe(true);
+    await second.idle();
+    expect(discord.state.sent.map((post) => post.channelId)).toEqual([OTHER_CHANNEL]);
   });
 });
 
