@@ -1,3 +1,4 @@
+import channelDelete from './channel-delete.js';
 import clientError from './client-error.js';
 import clientReady from './client-ready.js';
 import guildCreate from './guild-create.js';
@@ -7,4 +8,4 @@ import shardResume from './shard-resume.js';
 import type { BotEvent } from './types.js';
 
 /** Every gateway event the bot handles. A test checks this list against the files of this folder. */
-export const events = [clientReady, interactionCreate, guildCreate, guildDelete, clientError, shardResume] as BotEvent[];
+export const events = [clientReady, interactionCreate, guildCreate, guildDelete, channelDelete, clientError, shardResume] as BotEvent[];

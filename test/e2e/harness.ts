@@ -20,13 +20,15 @@ export interface Session {
  * A loopback Discord, the commands deployed to its guild by the real deploy script,
  * and the bot started through its real entry point on a store in a temporary folder.
  */
-export async function startSession(options: { loopback?: Parameters<typeof startLoopback>[0]; bot?: Partial<BotProcessOptions> } = {}): Promise<Session> {
+export async function startSession(
+  options: { loopback?: Parameters<typeof startLoopback>[0]; bot?: Partial<BotProcessOptions>; deploy?: 'guild' | 'global' } = {},
+): Promise<Session> {
   const lb = await startLoopback(options.loopback);
   const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-e2e-'));
   const storeUrl = `sqlite://${path.join(dir, 'store.sqlite')}`;
   const messages = new Map<string, MessageRecord>();
   lb.on('message', (message: MessageRecord) => messages.set(message.id, message));
-  await deployToLoopback(lb, { guildId: lb.world.defaultGuild.id });
+  await deployToLoopback(lb, options.deploy === 'global' ? {} : { guildId: lb.world.defaultGuild.id });
   const session: Session = {
     lb,
     storeUrl,

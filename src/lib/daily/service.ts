@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Corpus } from '../corpus.js';
 import { UserError } from '../errors.js';
+import { checkArticleId } from '../lookup.js';
 import type { Logger } from '../logger.js';
 import { createKeyedQueue } from '../polls/keyed-queue.js';
 import type { SettingsStore } from '../settings.js';
@@ -289,6 +290,15 @@ export function createDailyService(deps: DailyDeps) {
       });
     },
 
+    /** The channel of a schedule was deleted: pause at once, so /daily status says why before the next post fails. */
+    channelDeleted(guildId: string, channelId: string): Promise<void> {
+      return withLock(guildId, async () => {
+        const schedule = await daily.getSchedule(guildId);
+        if (!schedule || schedule.channelId !== channelId || schedule.pausedReason) return;
+        await pause(guildId, schedule, `The channel <#${channelId}> was deleted.`);
+      });
+    },
+
     async status(guildId: string): Promise<DailyStatus | undefined> {
       const schedule = await daily.getSchedule(guildId);
       return schedule ? statusOf(schedule, guildId) : undefined;
@@ -326,12 +336,8 @@ export function createDailyService(deps: DailyDeps) {
     /** `/quote`: a random quote (of one article, if given) with its prompt, in the daily post's format. */
     async quote(guildId: string, articleId?: string | null): Promise<QuoteMessage> {
       let pool = quotes;
-      if (articleId) {
-        if (!corpus.byId.has(articleId)) {
-          throw new UserError(`There is no article \`${articleId.replace(/`/g, "'").slice(0, 60)}\`: \`/articles\` lists them all.`);
-        }
-        pool = quotes.filter((quote) => quote.articleId === articleId);
-      }
+      const article = checkArticleId({ corpus }, articleId);
+      if (article) pool = quotes.filter((quote) => quote.articleId === article);
       if (pool.length === 0) throw new UserError('That article has no sentence short enough to quote.');
       const quote = pool[Math.floor(Math.random() * pool.length)]!;
       const { prompt_style } = await settings.get(guildId);
