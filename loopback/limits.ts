@@ -1,4 +1,5 @@
 // Discord's documented limits on what a bot sends: messages, embeds, components, autocomplete, modals, threads.
+import { embedLength, type APIEmbed } from 'discord.js';
 import { z } from 'zod';
 import { checkComponents } from './component-limits.js';
 import { discordIssue, toIssues, type FormIssue } from './form-errors.js';
@@ -18,18 +19,7 @@ const embedSchema = z.looseObject({
     .max(25)
     .optional(),
 });
-type Embed = z.infer<typeof embedSchema>;
 
-/** Discord counts title, description, field names and values, footer text and author name. */
-function embedLength(embed: Embed): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.author?.name.length ?? 0) +
-    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
-  );
-}
 
 const allowedMentionsSchema = z
   .strictObject({
@@ -55,7 +45,7 @@ const messageSchema = z
     flags: z.number().int().nullish(),
   })
   .superRefine((message, ctx) => {
-    const total = (message.embeds ?? []).reduce((sum, embed) => sum + embedLength(embed), 0);
+    const total = (message.embeds ?? []).reduce((sum, embed) => sum + embedLength(embed as APIEmbed), 0);
     if (total > 6000) ctx.addIssue(discordIssue(['embeds'], 'MAX_EMBED_SIZE_EXCEEDED', 'Embed size exceeds maximum size of 6000'));
     const v2 = ((message.flags ?? 0) & IS_COMPONENTS_V2) !== 0;
     if (v2 && (message.content || message.embeds?.length)) {

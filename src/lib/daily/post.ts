@@ -75,13 +75,3 @@ export function threadName(prompt: Pick<Prompt, 'text' | 'thread'>): string {
   return truncate(text, THREAD_NAME_MAX);
 }
 
-/** The total length Discord counts against an embed's 6,000 characters. */
-export function embedLength(embed: APIEmbed): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.author?.name.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
-  );
-}

@@ -2,7 +2,8 @@ import type { APIEmbed } from 'discord.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, type Article, type Corpus } from '../../../src/lib/corpus.js';
 import { LIMITS } from '../../../src/lib/format/limits.js';
-import { embedLength, quoteMessage, threadName, type QuoteCard } from '../../../src/lib/daily/post.js';
+import { embedLength } from 'discord.js';
+import { quoteMessage, threadName, type QuoteCard } from '../../../src/lib/daily/post.js';
 import { loadPrompts, type PromptSet } from '../../../src/lib/daily/prompts.js';
 import { extractQuotes, type Quote } from '../../../src/lib/daily/quotes.js';
 

@@ -1,12 +1,9 @@
+import { embedLength } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { applyVote, applyVotes, type Poll } from '../../../src/lib/polls/poll.js';
 import { parseVoteButtonId, renderPoll, renderResults, resultBar, voteButtonId } from '../../../src/lib/polls/render.js';
 import { samplePoll } from './fixtures.js';
 
-function embedLength(embed: NonNullable<ReturnType<typeof renderPoll>['embeds'][number]>): number {
-  const fields = (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
-  return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0) + fields;
-}
 
 function withVotes(poll: Poll, count: number): Poll {
   const clicks = Array.from({ length: count }, (_, i) => ({ userId: `3000000000000${String(i).padStart(5, '0')}`, option: i % poll.options.length }));
