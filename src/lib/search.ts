@@ -1,8 +1,11 @@
 import { Index as FlexIndex } from 'flexsearch';
 import SearchableMap from 'minisearch/SearchableMap';
-import { stemmer } from 'stemmer';
-import { eng as englishStopWords } from 'stopword';
 import type { Corpus } from './corpus.js';
+import { clipToRange, type DocRange, popcount, TermDocs } from './search-membership.js';
+import { foldWord, memoised, normaliseTerm, termOfFolded, tokenize } from './search-terms.js';
+
+export { foldWord, normaliseTerm } from './search-terms.js';
+export { TermDocs } from './search-membership.js';
 
 /**
  * Full-text search over passages, behind one small interface so the benchmark can
@@ -70,7 +73,6 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = Object.freeze({
 /** Bump when the index layout or the normalisation changes: saved indexes of another version are rebuilt. */
 export const SEARCH_FORMAT_VERSION = 2;
 
-const STOP_WORDS = new Set(englishStopWords);
 /** The longest query we read; the rest of a pasted essay adds cost, not meaning. */
 const MAX_QUERY_CHARS = 500;
 const MAX_QUERY_TERMS = 24;
@@ -84,96 +86,6 @@ const EXPANSION_MEMO = 2000;
 /** BM25 constants for the score buckets. */
 const K1 = 1.2;
 const B = 0.75;
-
-/** Lower case, accents and possessive `'s` dropped: `Nazarbayev’s` → `nazarbayev`. */
-export function foldWord(word: string): string {
-  return word
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/^['’]+|['’]+$/g, '')
-    .replace(/['’]s$/, '');
-}
-
-/** Lower case, accents folded, stop words dropped, then the Porter stem: `Protesters` → `protest`. */
-export function normaliseTerm(word: string): string | null {
-  return termOfFolded(foldWord(word));
-}
-
-function termOfFolded(folded: string): string | null {
-  if (folded.length === 0 || STOP_WORDS.has(folded)) return null;
-  return /^[a-z]+$/.test(folded) ? stemmer(folded) : folded;
-}
-
-const TOKEN = /[\p{L}\p{N}'’]+/gu;
-function tokenize(text: string): string[] {
-  return text.match(TOKEN) ?? [];
-}
-
-/** `normaliseTerm` with a bounded memo: snippets normalise the same words over and over. */
-function memoised(fn: (word: string) => string | null, size = 20_000): (word: string) => string | null {
-  let memo = new Map<string, string | null>();
-  return (word) => {
-    let value = memo.get(word);
-    if (value === undefined) {
-      value = fn(word);
-      if (memo.size >= size) memo = new Map();
-      memo.set(word, value);
-    }
-    return value;
-  };
-}
-
-/** Which passages contain each term: a bitset for common terms, a sorted id list for the others. */
-export class TermDocs {
-  constructor(
-    readonly docCount: number,
-    /** Start of each term's data in `data`; length terms + 1. */
-    readonly offsets: Uint32Array,
-    readonly data: Uint32Array,
-  ) {}
-
-  static build(docCount: number, postings: number[][]): TermDocs {
-    const words = Math.ceil(docCount / 32);
-    const offsets = new Uint32Array(postings.length + 1);
-    let total = 0;
-    postings.forEach((ids, term) => {
-      offsets[term] = total;
-      total += ids.length >= words ? words : ids.length;
-    });
-    offsets[postings.length] = total;
-    const data = new Uint32Array(total);
-    postings.forEach((ids, term) => {
-      const start = offsets[term]!;
-      if (ids.length >= words) {
-        for (const id of ids) data[start + (id >>> 5)]! |= 1 << (id & 31);
-      } else {
-        data.set(ids, start);
-      }
-    });
-    return new TermDocs(docCount, offsets, data);
-  }
-
-  private isBitset(start: number, end: number): boolean {
-    return end - start === Math.ceil(this.docCount / 32) && this.docCount > 0;
-  }
-
-  has(term: number, doc: number): boolean {
-    const start = this.offsets[term]!;
-    const end = this.offsets[term + 1]!;
-    if (this.isBitset(start, end)) return ((this.data[start + (doc >>> 5)]! >>> (doc & 31)) & 1) === 1;
-    let low = start;
-    let high = end - 1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      const value = this.data[mid]!;
-      if (value === doc) return true;
-      if (value < doc) low = mid + 1;
-      else high = mid - 1;
-    }
-    return false;
-  }
-}
 
 interface WordEntry {
   /** The term the index holds for this surface word. */
@@ -656,37 +568,6 @@ export class PassageSearch implements SearchIndex {
       terms: [...terms],
     };
   }
-}
-
-interface DocRange {
-  first: number;
-  end: number;
-}
-
-/** Clears the bits of passages outside `range`. */
-function clipToRange(bits: Uint32Array, range: DocRange): void {
-  for (let i = 0; i < bits.length; i++) {
-    const low = i * 32;
-    const high = low + 32;
-    if (high <= range.first || low >= range.end) {
-      bits[i] = 0;
-    } else if (low < range.first || high > range.end) {
-      let mask = 0;
-      for (let doc = Math.max(low, range.first); doc < Math.min(high, range.end); doc++) mask |= 1 << (doc - low);
-      bits[i]! &= mask;
-    }
-  }
-}
-
-function popcount(bits: Uint32Array): number {
-  let count = 0;
-  for (let i = 0; i < bits.length; i++) {
-    let v = bits[i]!;
-    v -= (v >>> 1) & 0x55555555;
-    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-    count += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-  }
-  return count;
 }
 
 function byRank(a: Candidate, b: Candidate): number {
