@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
-import { componentsOf, customIdOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
+import { customIdOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
 
 let session: Session;
 beforeAll(async () => {
@@ -181,9 +181,25 @@ describe('faults', () => {
   }, 20_000);
 });
 
+describe('removal', () => {
+  it('GIVEN the bot removed from the server THEN that server\'s settings are deleted from the store', async () => {
+    const guildId = session.lb.world.defaultGuild.id;
+    await (await slash({ user: 'admin', name: 'settings', subcommand: 'set', options: { prompt_style: 'critical' } })).reply();
+    const { openStore } = await import('../../src/lib/store.js');
+    const store = openStore(session.storeUrl);
+    try {
+      expect(await store.namespace('settings').get(guildId)).toMatchObject({ prompt_style: 'critical' });
+      session.lb.world.removeBot(guildId);
+      await expect.poll(() => session.bot.logs.some((line) => line.msg === 'removed from a server; its data was deleted')).toBe(true);
+      expect(await store.namespace('settings').get(guildId)).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('the whole run', () => {
   it('GIVEN everything above THEN no limit was broken, no unknown route was called, and nobody was pinged', () => {
     expectCleanRun(session);
-    expect(componentsOf).toBeTypeOf('function');
   });
 });
