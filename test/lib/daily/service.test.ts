@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, type Corpus } from '../../../src/lib/corpus.js';
 import { createDailyStore } from '../../../src/lib/daily/daily-store.js';
 import type { DailyService } from '../../../src/lib/daily/service.js';
 import { UserError } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { createSettingsStore } from '../../../src/lib/settings.js';
-import { openStore, type Store } from '../../../src/lib/store.js';
+import type { Store } from '../../../src/lib/store.js';
+import { useTempStores } from '../../helpers/temp-stores.js';
 import { CHANNEL, GUILD, OTHER_CHANNEL, OTHER_GUILD, ROLE, fakeDiscord, recordingLogger, startProcess } from './fixtures.js';
 
 const MINUTE = 60_000;
@@ -19,37 +17,21 @@ const DUE = Date.parse('2025-01-13T04:00:00Z');
 const almaty = { channelId: CHANNEL, time: '09:00', timezone: 'Asia/Almaty', days: 'every day', thread: true, roleId: ROLE };
 
 let corpus: Corpus;
-let dir: string;
-let stores: Store[];
-let services: DailyService[];
+const temp = useTempStores('daily');
 
 beforeAll(async () => {
   corpus = await loadCorpus('corpus');
 });
 
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'daily-'));
-  stores = [];
-  services = [];
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((service) => service.stop()));
-  await Promise.all(stores.map((store) => store.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** A store on the test's SQLite file: each call is another connection, as another process has. */
 function store(): Store {
-  const opened = openStore(`sqlite://${path.join(dir, 'marginalia.sqlite')}`);
-  stores.push(opened);
-  return opened;
+  return temp.open();
 }
 
 async function boot(discord: ReturnType<typeof fakeDiscord>, clock: { now: number }, options: { logger?: ReturnType<typeof recordingLogger>['logger']; start?: boolean; on?: Store } = {}) {
   const service = await startProcess({ store: options.on ?? store(), corpus, poster: discord.poster, clock, logger: options.logger ?? silent, start: options.start });
-  services.push(service);
-  return service;
+  return temp.track(service);
 }
 
 /** Moves the clock minute by minute to `to`, ticking and letting each post finish. */
@@ -62,7 +44,7 @@ async function runUntil(service: DailyService, clock: { now: number }, to: numbe
 
 async function stop(service: DailyService): Promise<void> {
   await service.stop();
-  services.splice(services.indexOf(service), 1);
+  temp.stopped(service);
 }
 
 describe('the daily post', () => {

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCorpus, type Corpus } from '../../../src/lib/corpus.js';
 import { UserError } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import type { PollHost } from '../../../src/lib/polls/discord-host.js';
 import type { PollMessage } from '../../../src/lib/polls/render.js';
-import { createPollService, type PollService } from '../../../src/lib/polls/service.js';
-import { openStore, type Store } from '../../../src/lib/store.js';
+import { createPollService } from '../../../src/lib/polls/service.js';
+import { useTempStores } from '../../helpers/temp-stores.js';
 import { manualClock } from './fixtures.js';
 
 const GUILD = '100000000000000001';
@@ -18,25 +15,12 @@ const CREATOR = '100000000000000004';
 const logger = createLogger('silent');
 
 let corpus: Corpus;
-let dir: string;
-let stores: Store[];
-let services: PollService[];
+const temp = useTempStores('polls');
 
 beforeAll(async () => {
   corpus = await loadCorpus('corpus');
 });
 
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'polls-'));
-  stores = [];
-  services = [];
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((service) => service.stop()));
-  await Promise.all(stores.map((store) => store.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** A Discord stand-in that records what the service would send. */
 function fakeHost(held = [GUILD]) {
@@ -58,11 +42,7 @@ const post = async (message: PollMessage) => {
 };
 
 function service(clock = manualClock()) {
-  const store = openStore(`sqlite://${path.join(dir, 'x.sqlite')}`);
-  stores.push(store);
-  const polls = createPollService({ store, logger, corpus, clock });
-  services.push(polls);
-  return polls;
+  return temp.track(createPollService({ store: temp.open(), logger, corpus, clock }));
 }
 
 const place = { guildId: GUILD, channelId: CHANNEL, creatorId: CREATOR };
