@@ -10,7 +10,7 @@ export default {
     .setContexts(InteractionContextType.Guild),
 
   async execute(interaction, ctx) {
-    const flags = await lookupFlags(ctx.settings, interaction.guildId!, null);
+    const flags = lookupFlags(await ctx.settings.get(interaction.guildId!), null);
     await interaction.reply({ ...articlesView(ctx.corpus), flags });
   },
 } satisfies SlashCommand;

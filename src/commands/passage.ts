@@ -27,18 +27,18 @@ export default {
     ),
 
   async execute(interaction, ctx) {
-    const flags = await lookupFlags(ctx.settings, interaction.guildId!, interaction.options.getBoolean('public'));
+    const settings = await ctx.settings.get(interaction.guildId!);
+    const flags = lookupFlags(settings, interaction.options.getBoolean('public'));
     if (interaction.options.getSubcommand() === 'show') {
       await interaction.reply({ ...passageReply(ctx, interaction.options.getString('ref', true)), flags });
       return;
     }
-    const { results_per_page: perPage } = await ctx.settings.get(interaction.guildId!);
     const reply = await searchReply(ctx, {
       guildId: interaction.guildId!,
       userId: interaction.user.id,
       query: interaction.options.getString('query', true),
       articleId: interaction.options.getString('article'),
-      perPage,
+      perPage: settings.results_per_page,
     });
     await interaction.reply({ ...reply, flags });
   },

@@ -14,7 +14,7 @@ export default {
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
     const articleId = checkArticleId(ctx, interaction.options.getString('article'));
-    const flags = await lookupFlags(ctx.settings, guildId, interaction.options.getBoolean('public'));
+    const flags = lookupFlags(await ctx.settings.get(guildId), interaction.options.getBoolean('public'));
     await interaction.reply({ ...(await ctx.daily.quote(guildId, articleId)), flags });
   },
 
