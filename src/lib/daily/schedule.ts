@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { UserError } from '../errors.js';
+import { quoteInput } from '../format/limits.js';
 
 /** When a server's daily post is due: a local time on some weekdays (1 = Monday ... 7 = Sunday). */
 export interface Schedule {
@@ -27,7 +28,7 @@ const DAY_LABELS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 export function parseTime(input: string): string {
   const match = /^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$/.exec(input);
   if (!match) {
-    throw new UserError(`\`${clip(input)}\` is not a time: write it as HH:MM on a 24-hour clock, like \`09:00\` or \`21:30\`.`);
+    throw new UserError(`\`${quoteInput(input.trim(), 40)}\` is not a time: write it as HH:MM on a 24-hour clock, like \`09:00\` or \`21:30\`.`);
   }
   return `${match[1]!.padStart(2, '0')}:${match[2]}`;
 }
@@ -59,7 +60,7 @@ export function parseTimezone(input: string): string {
   const listed = timezoneNames().find((name) => name.toLowerCase() === wanted.toLowerCase());
   if (listed) return listed;
   if (wanted.includes('/') && IANAZone.isValidZone(wanted)) return new Intl.DateTimeFormat('en', { timeZone: wanted }).resolvedOptions().timeZone;
-  throw new UserError(`\`${clip(input)}\` is not a timezone I know: pick an IANA name from the list, like \`Europe/Berlin\`, \`Asia/Almaty\` or \`UTC\`.`);
+  throw new UserError(`\`${quoteInput(input.trim(), 40)}\` is not a timezone I know: pick an IANA name from the list, like \`Europe/Berlin\`, \`Asia/Almaty\` or \`UTC\`.`);
 }
 
 /** Up to 25 timezone choices whose name contains what was typed, with the offset at `at`. */
@@ -98,7 +99,7 @@ export function parseDays(input: string): number[] {
 function dayNumber(word: string, input: string): number {
   const day = DAY_WORDS.get(word);
   if (day === undefined) {
-    throw new UserError(`\`${clip(input)}\` is not a list of days: write \`every day\`, \`weekdays\`, \`weekends\`, or days like \`mon,wed,fri\`.`);
+    throw new UserError(`\`${quoteInput(input.trim(), 40)}\` is not a list of days: write \`every day\`, \`weekdays\`, \`weekends\`, or days like \`mon,wed,fri\`.`);
   }
   return day;
 }
@@ -209,9 +210,4 @@ export function previousPostAt(schedule: Schedule, now: Date | number): Date | u
     if (at <= +now) return new Date(at);
   }
   return undefined;
-}
-
-function clip(text: string): string {
-  const clean = text.replace(/`/g, "'").trim();
-  return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean;
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { messageLink } from 'discord.js';
 import { hostname } from 'node:os';
 import type { Corpus } from '../corpus.js';
 import { UserError } from '../errors.js';
 import { checkArticleId } from '../lookup.js';
 import type { Logger } from '../logger.js';
-import { createKeyedQueue } from '../polls/keyed-queue.js';
+import { createKeyedQueue } from '../keyed-queue.js';
 import type { SettingsStore } from '../settings.js';
 import type { Store } from '../store.js';
 import { createDailyStore, type DailySchedule, type LastPost } from './daily-store.js';
@@ -323,7 +324,7 @@ export function createDailyService(deps: DailyDeps) {
         case 'already':
           throw new UserError(
             outcome.lastPost
-              ? `Today's post (${outcome.date}) is already up: ${messageUrl(guildId, outcome.lastPost)}`
+              ? `Today's post (${outcome.date}) is already up: ${messageLink(outcome.lastPost.channelId, outcome.lastPost.messageId, guildId)}`
               : `Today's post (${outcome.date}) has already been made.`,
           );
         case 'paused':
@@ -352,8 +353,4 @@ export function createDailyService(deps: DailyDeps) {
       });
     },
   };
-}
-
-export function messageUrl(guildId: string, post: Pick<LastPost, 'channelId' | 'messageId'>): string {
-  return `https://discord.com/channels/${guildId}/${post.channelId}/${post.messageId}`;
 }

@@ -1,8 +1,8 @@
-import { TimestampStyles, time, type APIEmbed, type BaseMessageOptions, type MessageMentionOptions } from 'discord.js';
+import { TimestampStyles, messageLink, time, type APIEmbed, type BaseMessageOptions, type MessageMentionOptions } from 'discord.js';
 import { COLOURS } from '../format/colours.js';
 import { DAILY_COLOUR } from './post.js';
 import { formatDays, formatLocal } from './schedule.js';
-import { messageUrl, type DailyPreview, type DailyStatus } from './service.js';
+import type { DailyPreview, DailyStatus } from './service.js';
 
 type Reply = BaseMessageOptions & { allowedMentions: MessageMentionOptions };
 
@@ -30,7 +30,7 @@ function scheduleEmbed(guildId: string, status: DailyStatus, title: string): API
   const last = schedule.lastPost;
   fields.push({
     name: 'Last post',
-    value: last ? `[${last.date}](${messageUrl(guildId, last)}) in <#${last.channelId}>, ${time(new Date(last.at), TimestampStyles.RelativeTime)}` : 'none yet',
+    value: last ? `[${last.date}](${messageLink(last.channelId, last.messageId, guildId)}) in <#${last.channelId}>, ${time(new Date(last.at), TimestampStyles.RelativeTime)}` : 'none yet',
     inline: false,
   });
   return { color: schedule.pausedReason ? COLOURS.warning : DAILY_COLOUR, title, fields };
@@ -66,7 +66,7 @@ export function previewView(preview: DailyPreview): Reply {
 
 /** `/daily now`: where the post went. */
 export function postedView(guildId: string, posted: { lastPost: { channelId: string; messageId: string; date: string }; threadFailure?: string }): Reply {
-  const lines = [`Today's post (${posted.lastPost.date}) is up: ${messageUrl(guildId, posted.lastPost)}. It counts as today's post, so no other is made today.`];
+  const lines = [`Today's post (${posted.lastPost.date}) is up: ${messageLink(posted.lastPost.channelId, posted.lastPost.messageId, guildId)}. It counts as today's post, so no other is made today.`];
   if (posted.threadFailure) lines.push(`I could not start its thread: ${posted.threadFailure}`);
   return { content: lines.join('\n'), allowedMentions: NOBODY };
 }

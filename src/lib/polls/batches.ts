@@ -1,4 +1,4 @@
-import type { KeyedQueue } from './keyed-queue.js';
+import type { KeyedQueue } from '../keyed-queue.js';
 
 /**
  * Group commit on a keyed queue: items submitted while a key's previous batch is

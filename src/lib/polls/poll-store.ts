@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { recordStore } from '../records.js';
 import type { Store } from '../store.js';
-import { createKeyedQueue } from './keyed-queue.js';
+import { createKeyedQueue } from '../keyed-queue.js';
 import { pollSchema, type Poll } from './poll.js';
 
 /** How long a closed poll is kept, so late clicks get a clear answer and results can be looked up. */

@@ -8,7 +8,7 @@ import { createDeadlines } from './deadlines.js';
 import type { PollHost } from './discord-host.js';
 import { createEditCoalescer, EDIT_INTERVAL_MS } from './edit-coalescer.js';
 import { parsePollInput, type RawPollInput } from './input.js';
-import { createKeyedQueue } from './keyed-queue.js';
+import { createKeyedQueue } from '../keyed-queue.js';
 import { PASSAGE_OPTIONS, PASSAGE_QUESTION, quotePassage, type PassageQuote } from './passage-poll.js';
 import { applyVotes, isOpen, newPollId, voteConfirmation, type Click, type Poll } from './poll.js';
 import { createPollStore, type PollIndexEntry } from './poll-store.js';

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { quoteInput } from '../format/limits.js';
 import type { PollIndexEntry } from './poll-store.js';
 
 const MESSAGE_LINK = /discord(?:app)?\.com\/channels\/\d+\/\d+\/(\d+)/i;
@@ -19,8 +20,7 @@ export function closingTarget(entries: PollIndexEntry[], channelId: string, give
   const messageId = MESSAGE_LINK.exec(text)?.[1] ?? (/^\d{15,21}$/.test(text) ? text : undefined);
   const found = entries.find((entry) => (messageId ? entry.messageId === messageId : entry.id === text.toLowerCase()));
   if (!found) {
-    const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-    throw new UserError(`There is no poll \`${shown.replace(/`/g, "'")}\` in this server: use the id under the poll (\`poll abc123…\`) or its message link.`);
+    throw new UserError(`There is no poll \`${quoteInput(text)}\` in this server: use the id under the poll (\`poll abc123…\`) or its message link.`);
   }
   return found;
 }
