@@ -41,15 +41,21 @@ function run(script: string, env: NodeJS.ProcessEnv, built = false): ChildProces
   return spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Runs `npm run deploy-commands` against the loopback server (one guild when given) and returns what it printed. */
-export async function deployToLoopback(lb: Loopback, options: { guildId?: string; env?: Record<string, string> } = {}): Promise<string> {
+/** Runs `npm run deploy-commands` against the loopback server (one guild when given): its exit code and what it printed. */
+export async function runDeploy(lb: Loopback, options: { guildId?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; output: string }> {
   const child = run('deploy-commands.ts', botEnv(lb, { storeUrl: 'sqlite://:memory:', env: { ...(options.guildId ? { DEV_GUILD_ID: options.guildId } : {}), ...options.env } }));
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`deploy-commands exited with ${code}: ${output.trim()}`);
-  return output.trim();
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, output: output.trim() };
+}
+
+/** Runs `npm run deploy-commands` against the loopback server (one guild when given) and returns what it printed. */
+export async function deployToLoopback(lb: Loopback, options: { guildId?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const { code, output } = await runDeploy(lb, options);
+  if (code !== 0) throw new Error(`deploy-commands exited with ${code}: ${output}`);
+  return output;
 }
 
 /** Starts the bot through its real entry point and waits until it is logged in and its start-up work is done. */

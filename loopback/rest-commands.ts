@@ -9,8 +9,16 @@ import type { CommandOption, CommandRecord } from './types.js';
 
 const KNOWN = new Set(['id', 'application_id', 'guild_id', 'version', 'type', 'name', 'description', 'options', 'default_member_permissions']);
 
+/**
+ * As on Discord, the application is checked before the guild: an id that is no application
+ * at all (a guild's, a person's) is 404 10002; another bot's application (a bot's user id is
+ * its application id) is 403 20012.
+ */
 function scopeOf(ctx: RouteContext): { scope: string; guildId: string | null } {
-  if (ctx.params['app'] !== ctx.state.world.application.id) {
+  const { world } = ctx.state;
+  const app = ctx.params['app'] ?? '';
+  if (app !== world.application.id) {
+    if (!world.usersById.get(app)?.bot) throw new ApiError(404, 10002, 'Unknown Application');
     throw new ApiError(403, 20012, 'You are not authorized to perform this action on this application');
   }
   const guildId = ctx.params['guild'] ?? null;

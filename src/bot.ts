@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { commandDefinitions } from './commands/index.js';
 import { events } from './events/index.js';
 import { createClient } from './lib/client.js';
@@ -9,6 +10,12 @@ import { discordPoster } from './lib/daily/discord-poster.js';
 import { loadPrompts } from './lib/daily/prompts.js';
 import { extractQuotes } from './lib/daily/quotes.js';
 import { createDailyService } from './lib/daily/service.js';
+import { createDrain } from './lib/ops/drain.js';
+import { trackFirstResponses } from './lib/ops/first-response.js';
+import { startHealthServer } from './lib/ops/health-server.js';
+import { createMetrics } from './lib/ops/metrics.js';
+import { processSources, shardStates } from './lib/ops/process-health.js';
+import { answerReports } from './lib/ops/shard-reports.js';
 import { createPollService } from './lib/polls/service.js';
 import { loadOrBuildSearchIndex } from './lib/search-cache.js';
 import { createSearchSessions } from './lib/search-sessions.js';
@@ -16,9 +23,12 @@ import { createSettingsStore } from './lib/settings.js';
 import { openStore } from './lib/store.js';
 
 const SEARCH_CACHE_DIR = 'data/cache';
+// SIGTERM must end the process within 10 s: in-flight interactions get most of it.
+const DRAIN_MS = 7_000;
 
 export interface Bot {
   ctx: BotContext;
+  /** Drains: no new interactions, the ones in flight answered, poll edits flushed, the store closed. */
   stop(): Promise<void>;
 }
 
@@ -31,9 +41,12 @@ export async function startBot(config: Config): Promise<Bot> {
   logger.info({ source, ms: Math.round(ms) }, 'search index ready');
   const quotes = extractQuotes(corpus);
   const prompts = await loadPrompts(config.CORPUS_DIR, corpus, quotes);
-  const store = openStore(config.STORE_URL);
   const client = createClient(config);
+  const metrics = createMetrics(() => shardStates(client));
+  const store = openStore(config.STORE_URL, { onError: () => metrics.storeErrors.inc() });
   const settings = createSettingsStore(store, logger);
+  const drain = createDrain();
+  const firstResponses = trackFirstResponses(client, metrics);
   const ctx: BotContext = {
     client,
     config,
@@ -43,8 +56,9 @@ export async function startBot(config: Config): Promise<Bot> {
     store,
     settings,
     sessions: createSearchSessions(store, logger),
-    polls: createPollService({ store, logger, corpus }),
-    daily: createDailyService({ poster: discordPoster(client), store, settings, logger, corpus, quotes, prompts }),
+    polls: createPollService({ store, logger, corpus, metrics }),
+    daily: createDailyService({ poster: discordPoster(client), store, settings, logger, corpus, quotes, prompts, metrics }),
+    ops: { metrics, firstResponses, drain },
   };
   for (const event of events) {
     const listener = (...args: unknown[]) =>
@@ -54,14 +68,22 @@ export async function startBot(config: Config): Promise<Bot> {
     if (event.once) client.once(event.name, listener);
     else client.on(event.name, listener);
   }
+  // Under start:sharded the manager serves one /healthz and /metrics for all its shards.
+  const sources = processSources(client, store, drain, metrics);
+  let health: Server | undefined;
+  if (config.SHARDING_MANAGER) answerReports(sources.report);
+  else if (config.HEALTH_PORT) health = await startHealthServer(config.HEALTH_PORT, sources, logger);
   logger.info({ articles: corpus.articles.length, passages: corpus.passages.length, commands: commandDefinitions().length, api: config.DISCORD_API_URL }, 'starting');
   await client.login(config.DISCORD_TOKEN);
   return {
     ctx,
     async stop() {
+      if (!(await drain.close(DRAIN_MS))) logger.warn('interactions still in flight when the drain ended');
       await Promise.all([ctx.polls.stop(), ctx.daily.stop()]);
+      firstResponses.stop();
       await client.destroy();
       await store.close();
+      await new Promise((resolve) => (health ? health.close(resolve) : resolve(undefined)));
     },
   };
 }

@@ -1,5 +1,6 @@
-import { Events, MessageFlags } from 'discord.js';
+import { Events, MessageFlags, type Interaction } from 'discord.js';
 import { findMessageMenu, findSlashCommand } from '../commands/index.js';
+import type { BotContext } from '../lib/context.js';
 import { replyWithError } from '../lib/reply-error.js';
 import { defineEvent } from './types.js';
 
@@ -7,36 +8,71 @@ import { defineEvent } from './types.js';
 export default defineEvent({
   name: Events.InteractionCreate,
   async execute(ctx, interaction) {
-    try {
-      if (!interaction.inGuild()) {
-        if (interaction.isRepliable()) await interaction.reply({ content: 'Marginalia works inside servers.', flags: MessageFlags.Ephemeral });
-        return;
+    const { metrics, drain, firstResponses } = ctx.ops;
+    const labels = labelsOf(interaction);
+    firstResponses.arrived(interaction.id, labels.command);
+    if (drain.draining) {
+      // Shutting down: the gateway closes once the work in flight is answered.
+      if (interaction.isRepliable()) {
+        await interaction
+          .reply({ content: 'Marginalia is restarting. Try again in a few seconds.', flags: MessageFlags.Ephemeral })
+          .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not refuse an interaction while stopping'));
       }
-      if (interaction.isAutocomplete()) {
-        // Autocomplete never shows errors: an empty list is the polite failure.
-        try {
-          await findSlashCommand(interaction.commandName)?.autocomplete?.(interaction, ctx);
-        } catch (error) {
-          ctx.logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
-          if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
-        }
-        return;
-      }
-      if (interaction.isChatInputCommand()) {
-        const command = findSlashCommand(interaction.commandName);
-        if (!command) throw new Error(`no handler for /${interaction.commandName}`);
-        await command.execute(interaction, ctx);
-      } else if (interaction.isMessageContextMenuCommand()) {
-        const command = findMessageMenu(interaction.commandName);
-        if (!command) throw new Error(`no handler for the "${interaction.commandName}" menu`);
-        await command.execute(interaction, ctx);
-      } else if (interaction.isButton() || interaction.isStringSelectMenu()) {
-        const command = findSlashCommand(interaction.customId.split(':')[0]!);
-        if (!command?.component) throw new Error(`no handler for the component ${interaction.customId}`);
-        await command.component(interaction, ctx);
-      }
-    } catch (error) {
-      await replyWithError(interaction, error, ctx.logger);
+      metrics.interactions.inc({ ...labels, outcome: 'draining' });
+      return;
     }
+    const outcome = await drain.track(() => dispatch(ctx, interaction));
+    metrics.interactions.inc({ ...labels, outcome });
   },
 });
+
+async function dispatch(ctx: BotContext, interaction: Interaction): Promise<'ok' | 'refused' | 'error'> {
+  try {
+    if (!interaction.inGuild()) {
+      if (interaction.isRepliable()) await interaction.reply({ content: 'Marginalia works inside servers.', flags: MessageFlags.Ephemeral });
+      return 'refused';
+    }
+    if (interaction.isAutocomplete()) {
+      // Autocomplete never shows errors: an empty list is the polite failure.
+      try {
+        await findSlashCommand(interaction.commandName)?.autocomplete?.(interaction, ctx);
+      } catch (error) {
+        ctx.logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
+        if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+        return 'error';
+      }
+      return 'ok';
+    }
+    if (interaction.isChatInputCommand()) {
+      const command = findSlashCommand(interaction.commandName);
+      if (!command) throw new Error(`no handler for /${interaction.commandName}`);
+      await command.execute(interaction, ctx);
+    } else if (interaction.isMessageContextMenuCommand()) {
+      const command = findMessageMenu(interaction.commandName);
+      if (!command) throw new Error(`no handler for the "${interaction.commandName}" menu`);
+      await command.execute(interaction, ctx);
+    } else if (interaction.isButton() || interaction.isStringSelectMenu()) {
+      const command = findSlashCommand(interaction.customId.split(':')[0]!);
+      if (!command?.component) throw new Error(`no handler for the component ${interaction.customId}`);
+      await command.component(interaction, ctx);
+    }
+    return 'ok';
+  } catch (error) {
+    return replyWithError(interaction, error, ctx.logger);
+  }
+}
+
+/** Metric labels: a bounded set (command and subcommand names, or a component's command), never user text. */
+function labelsOf(interaction: Interaction): { command: string; kind: string } {
+  if (interaction.isChatInputCommand()) {
+    const sub = interaction.options.getSubcommand(false);
+    return { command: sub ? `${interaction.commandName} ${sub}` : interaction.commandName, kind: 'command' };
+  }
+  if (interaction.isAutocomplete()) return { command: interaction.commandName, kind: 'autocomplete' };
+  if (interaction.isMessageContextMenuCommand()) return { command: interaction.commandName, kind: 'menu' };
+  if (interaction.isMessageComponent()) {
+    const command = interaction.customId.split(':')[0]!;
+    return { command: findSlashCommand(command) ? command : 'unknown', kind: 'component' };
+  }
+  return { command: 'other', kind: 'other' };
+}

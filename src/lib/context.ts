@@ -3,6 +3,9 @@ import type { Config } from './config.js';
 import type { Corpus } from './corpus.js';
 import type { DailyService } from './daily/service.js';
 import type { Logger } from './logger.js';
+import type { Drain } from './ops/drain.js';
+import type { FirstResponses } from './ops/first-response.js';
+import type { Metrics } from './ops/metrics.js';
 import type { PollService } from './polls/service.js';
 import type { SearchIndex } from './search.js';
 import type { SearchSessions } from './search-sessions.js';
@@ -21,4 +24,6 @@ export interface BotContext {
   settings: SettingsStore;
   polls: PollService;
   daily: DailyService;
+  /** Operations: counters, the first-response timer and the SIGTERM drain. */
+  ops: { metrics: Metrics; firstResponses: FirstResponses; drain: Drain };
 }

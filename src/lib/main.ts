@@ -13,7 +13,7 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     if (error instanceof ConfigError || error instanceof CorpusError) {
       console.error(`marginalia: ${error.message}`);
     } else if (error instanceof DiscordjsError && error.code === 'TokenInvalid') {
-      console.error('marginalia: DISCORD_TOKEN was refused by Discord: copy the bot token again (see README, "Setup").');
+      console.error('marginalia: DISCORD_TOKEN was refused by Discord: copy the bot token again (see README, "Setup for a real server").');
     } else if (isNetworkError(error)) {
       console.error(`marginalia: cannot reach Discord at DISCORD_API_URL (${error.code}): check the network and the URL.`);
     } else {

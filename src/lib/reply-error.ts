@@ -13,9 +13,11 @@ function explainDiscordError(error: DiscordAPIError): string | undefined {
 
 /**
  * The one place that answers a failed interaction: a UserError's own sentence, or a
- * short message with an id that is also in the log. It never throws.
+ * short message with an id that is also in the log. It never throws; it tells which
+ * of the two it was, `refused` (the member's input) or `error` (ours).
  */
-export async function replyWithError(interaction: Interaction, error: unknown, logger: Logger): Promise<void> {
+export async function replyWithError(interaction: Interaction, error: unknown, logger: Logger): Promise<'refused' | 'error'> {
+  const outcome = error instanceof UserError ? 'refused' : 'error';
   let text: string;
   if (error instanceof UserError) {
     text = error.message;
@@ -25,7 +27,7 @@ export async function replyWithError(interaction: Interaction, error: unknown, l
     logger.error({ err: error, errorId: id, interaction: describe(interaction) }, 'interaction failed');
     text = `${known ?? 'Something went wrong on my side.'} (error id \`${id}\`)`;
   }
-  if (!interaction.isRepliable()) return;
+  if (!interaction.isRepliable()) return outcome;
   try {
     if (interaction.deferred && !interaction.replied) await interaction.editReply({ content: text, embeds: [], components: [] });
     else if (interaction.replied || interaction.deferred) await interaction.followUp({ content: text, flags: MessageFlags.Ephemeral });
@@ -33,6 +35,7 @@ export async function replyWithError(interaction: Interaction, error: unknown, l
   } catch (replyError) {
     logger.warn({ err: replyError }, 'could not tell the user about an error');
   }
+  return outcome;
 }
 
 function describe(interaction: Interaction) {

@@ -16,7 +16,14 @@ export interface Store {
   claim(key: string, owner: string): Promise<boolean>;
   /** Gives a claim up again, so that a failed attempt can be retried. */
   release(key: string, owner: string): Promise<void>;
+  /** One read, to tell whether the backend answers (for /healthz). */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Called with every error a namespace's backend reports, e.g. to count them. */
+  onError?: (error: unknown) => void;
 }
 
 type Backend = 'sqlite' | 'redis' | 'postgres';
@@ -40,7 +47,7 @@ function createAdapter(backend: Backend, url: string): KeyvStoreAdapter {
 
 const CLAIMS_TABLE = 'marginalia_claims';
 
-export function openStore(url: string): Store {
+export function openStore(url: string, options: StoreOptions = {}): Store {
   const backend = backendOf(url);
   const namespaces = new Map<string, Keyv>();
   // Claims use the first adapter's connection, so they need no extra setup.
@@ -69,17 +76,20 @@ export function openStore(url: string): Store {
 
   const redis = () => (adapterForClaims() as unknown as KeyvRedis<unknown>).getClient();
 
+  const namespace = (name: string): Keyv => {
+    let keyv = namespaces.get(name);
+    if (!keyv) {
+      // A failed read must fail loudly: Keyv's default turns it into "not found".
+      keyv = new Keyv({ store: createAdapter(backend, url), namespace: name, throwOnErrors: true });
+      if (options.onError) keyv.on('error', options.onError);
+      namespaces.set(name, keyv);
+    }
+    return keyv;
+  };
+
   return {
     url,
-    namespace(name) {
-      let keyv = namespaces.get(name);
-      if (!keyv) {
-        // A failed read must fail loudly: Keyv's default turns it into "not found".
-        keyv = new Keyv({ store: createAdapter(backend, url), namespace: name, throwOnErrors: true });
-        namespaces.set(name, keyv);
-      }
-      return keyv;
-    },
+    namespace,
     async claim(key, owner) {
       if (backend === 'redis') {
         const client = await redis();
@@ -102,6 +112,9 @@ export function openStore(url: string): Store {
       }
       const placeholders = backend === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
       await sql(`DELETE FROM ${CLAIMS_TABLE} WHERE key = ${placeholders[0]} AND owner = ${placeholders[1]}`, key, owner);
+    },
+    async ping() {
+      await namespace('health').get('ping');
     },
     async close() {
       const adapters = [...namespaces.values()].map((keyv) => keyv.store as KeyvStoreAdapter);

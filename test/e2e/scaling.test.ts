@@ -53,7 +53,7 @@ describe.skipIf(!hasBinary('redis-server') && !serversRequired)('larger deployme
   it('GIVEN more servers than one shard takes THEN start:sharded asks the loopback for the count, runs two shards, and each answers its own servers', async () => {
     // /gateway/bot recommends one shard per 1,000 servers.
     for (let index = 0; index < 1000; index += 1) lb.world.addGuild(`Reading group ${index}`);
-    const sharded = await startBotProcess(lb, { storeUrl: redis.url, entry: 'sharded.ts', shards: 2, env: { SHARD_COUNT: 'auto' } });
+    const sharded = await startBotProcess(lb, { storeUrl: redis.url, entry: 'sharded.ts', shards: 2, env: { TOTAL_SHARDS: 'auto' } });
     bots.push(sharded);
     const shards = lb.gateway.liveSessions().map((session) => session.shard.join('/'));
     expect(shards.sort()).toEqual(['0/2', '1/2']);

@@ -21,7 +21,8 @@ describe('configuration', () => {
       STORE_URL: 'sqlite://data/marginalia.sqlite',
       CORPUS_DIR: 'corpus',
       LOG_LEVEL: 'info',
-      SHARD_COUNT: 'auto',
+      TOTAL_SHARDS: 'auto',
+      SHARDING_MANAGER: false,
     });
   });
 
@@ -40,19 +41,42 @@ describe('configuration', () => {
   it.each([
     [{ DISCORD_TOKEN: 'not-a-token' }, /^DISCORD_TOKEN should look like a bot token/],
     [{ DISCORD_TOKEN: token, STORE_URL: 'mysql://db' }, /^STORE_URL should start with sqlite:\/\//],
-    [{ DISCORD_TOKEN: token, SHARD_COUNT: 'lots' }, /^SHARD_COUNT should be "auto" or a whole number/],
+    [{ DISCORD_TOKEN: token, TOTAL_SHARDS: 'lots' }, /^TOTAL_SHARDS should be "auto" or a whole number/],
+    [{ DISCORD_TOKEN: token, TOTAL_SHARDS: '0' }, /^TOTAL_SHARDS should be "auto" or a whole number/],
+    [{ DISCORD_TOKEN: token, SHARD_IDS: '3-1' }, /^SHARD_IDS should list shard ids such as 0-3 or 4,5,6,7/],
+    [{ DISCORD_TOKEN: token, SHARD_IDS: 'first' }, /^SHARD_IDS should list shard ids/],
+    [{ DISCORD_TOKEN: token, TOTAL_SHARDS: '4', SHARD_IDS: '2-5' }, /^SHARD_IDS names shard 4, but TOTAL_SHARDS is 4/],
+    [{ DISCORD_TOKEN: token, HEALTH_PORT: 'http' }, /^HEALTH_PORT should be a port number from 1 to 65535/],
+    [{ DISCORD_TOKEN: token, HEALTH_PORT: '70000' }, /^HEALTH_PORT should be a port number from 1 to 65535/],
+    [{ DISCORD_TOKEN: token, SHARD_COUNT: '' }, /^SHARD_COUNT is read by discord.js itself and must not be set/],
+    [{ DISCORD_TOKEN: token, SHARDS: '0' }, /^SHARDS is read by discord.js itself/],
     [{ DISCORD_TOKEN: token, LOG_LEVEL: 'loud' }, /^LOG_LEVEL should be one of/],
     [{ DISCORD_TOKEN: token, DISCORD_API_URL: 'ftp://example' }, /^DISCORD_API_URL should be an http\(s\) URL/],
     [{ DISCORD_TOKEN: token, DEV_GUILD_ID: '12' }, /^DEV_GUILD_ID should be a Discord id/],
     [{ DISCORD_TOKEN: token, DISCORD_CLIENT_ID: 'abc' }, /^DISCORD_CLIENT_ID should be a Discord id/],
   ])('GIVEN a malformed value THEN one sentence names the variable (%o)', (env, expected) => {
-    expect(failure(env)).toMatch(expected);
+    const message = failure(env);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('\n');
+    expect(message).toContain('README');
+  });
+
+  it('GIVEN SHARD_IDS as ranges and lists THEN they become distinct ascending ids', () => {
+    expect(loadConfig({ DISCORD_TOKEN: token, SHARD_IDS: '0-3' }).SHARD_IDS).toEqual([0, 1, 2, 3]);
+    expect(loadConfig({ DISCORD_TOKEN: token, SHARD_IDS: '7, 4,5,6' }).SHARD_IDS).toEqual([4, 5, 6, 7]);
+    expect(loadConfig({ DISCORD_TOKEN: token, SHARD_IDS: '0-1,1-2', TOTAL_SHARDS: '3' }).SHARD_IDS).toEqual([0, 1, 2]);
+    expect(loadConfig({ DISCORD_TOKEN: token, HEALTH_PORT: '9100' }).HEALTH_PORT).toBe(9100);
+  });
+
+  it("GIVEN the ShardingManager's own SHARDS and SHARD_COUNT in a shard process THEN they are left to discord.js", () => {
+    const config = loadConfig({ DISCORD_TOKEN: token, SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2' });
+    expect(config.SHARDING_MANAGER).toBe(true);
   });
 
   it('GIVEN a loopback API URL with a trailing slash and a shard count THEN they are normalised', () => {
-    const config = loadConfig({ DISCORD_TOKEN: token, DISCORD_API_URL: 'http://127.0.0.1:4000/api/', SHARD_COUNT: '4' });
+    const config = loadConfig({ DISCORD_TOKEN: token, DISCORD_API_URL: 'http://127.0.0.1:4000/api/', TOTAL_SHARDS: '4' });
     expect(config.DISCORD_API_URL).toBe('http://127.0.0.1:4000/api');
-    expect(config.SHARD_COUNT).toBe(4);
+    expect(config.TOTAL_SHARDS).toBe(4);
   });
 
   it('GIVEN no token THEN the corpus folder can still be read for corpus:check', () => {

@@ -5,6 +5,7 @@ import type { Corpus } from '../corpus.js';
 import { UserError } from '../errors.js';
 import { checkArticleId } from '../lookup.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { createKeyedQueue } from '../keyed-queue.js';
 import type { SettingsStore } from '../settings.js';
 import type { Store } from '../store.js';
@@ -32,6 +33,8 @@ export interface DailyDeps {
   cron?: boolean;
   /** Posts sent at once when many servers are due in the same minute. */
   concurrency?: number;
+  /** Counts posts made, skipped and failed. */
+  metrics?: Pick<Metrics, 'dailyPosts'>;
 }
 
 /** What `/daily set` gives, as typed by the admin. */
@@ -74,13 +77,17 @@ const RETRY_MS = 5 * 60_000;
  */
 export function createDailyService(deps: DailyDeps) {
   const { poster, logger, corpus, prompts, settings } = deps;
+  const counted = (result: 'made' | 'skipped' | 'failed') => deps.metrics?.dailyPosts.inc({ result });
   const now = deps.now ?? Date.now;
   const daily = createDailyStore(deps.store, logger);
   const quotes = deps.quotes ?? extractQuotes(corpus);
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const scheduler = new DailyScheduler({
     onDue: (post) => enqueue(post),
-    onSkip: (post, lateMs) => logger.warn({ guildId: post.guildId, dueAt: post.slot.toISOString(), lateMinutes: Math.round(lateMs / 60_000) }, 'daily post skipped: more than 6 hours late'),
+    onSkip: (post, lateMs) => {
+      counted('skipped');
+      logger.warn({ guildId: post.guildId, dueAt: post.slot.toISOString(), lateMinutes: Math.round(lateMs / 60_000) }, 'daily post skipped: more than 6 hours late');
+    },
     onError: (guildId, error) => logger.error({ guildId, err: error }, 'daily schedule failed'),
   });
 
@@ -112,6 +119,7 @@ export function createDailyService(deps: DailyDeps) {
       const outcome = await post(due.guildId, due.slot);
       if (outcome.kind === 'already') logger.debug({ guildId: due.guildId, date: outcome.date }, 'daily post already made');
     } catch (error) {
+      counted('failed');
       const retried = scheduler.has(due.guildId) && scheduler.retry(due.guildId, due.slot, new Date(now() + RETRY_MS));
       logger.error({ guildId: due.guildId, err: error, retry: retried }, 'daily post failed');
     }
@@ -131,6 +139,7 @@ export function createDailyService(deps: DailyDeps) {
   async function pause(guildId: string, schedule: DailySchedule, reason: string): Promise<void> {
     scheduler.delete(guildId);
     await daily.saveSchedule(guildId, { ...schedule, pausedReason: reason });
+    counted('skipped');
     logger.warn({ guildId, channelId: schedule.channelId, reason }, 'daily post paused');
   }
 
@@ -171,6 +180,7 @@ export function createDailyService(deps: DailyDeps) {
       await daily.saveRotation(guildId, rotation);
       await releaseOldClaim(guildId, schedule.lastPost, date);
       if (sent.threadFailure) logger.warn({ guildId, reason: sent.threadFailure }, 'daily post thread not started');
+      counted('made');
       logger.info({ guildId, channelId: schedule.channelId, date, quote: chosen.quote.id, prompt: chosen.prompt.number }, 'daily post sent');
       return { kind: 'posted', lastPost, threadFailure: sent.threadFailure };
     });
@@ -199,6 +209,7 @@ export function createDailyService(deps: DailyDeps) {
         scheduler.set(guildId, schedule, at, missed);
         return true;
       }
+      counted('skipped');
       logger.warn({ guildId, dueAt: missed.toISOString(), lateMinutes: Math.round((at - +missed) / 60_000) }, 'daily post skipped: more than 6 hours late');
     }
     scheduler.set(guildId, schedule, at);

@@ -1,6 +1,7 @@
 import type { Corpus } from '../corpus.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store.js';
 import { createBatcher } from './batches.js';
 import { systemClock, type Clock } from './clock.js';
@@ -40,11 +41,13 @@ export interface PollServiceOptions {
   corpus: Corpus;
   clock?: Clock;
   editIntervalMs?: number;
+  /** Counts the votes recorded. */
+  metrics?: Pick<Metrics, 'votes'>;
 }
 
 const GONE = 'This poll is no longer stored (it closed long ago, or the server’s data was cleared)';
 
-export function createPollService({ store, logger, corpus, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS }: PollServiceOptions) {
+export function createPollService({ store, logger, corpus, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics }: PollServiceOptions) {
   const polls = createPollStore(store, logger, clock.now);
   // Every change to one poll (votes, close, delete) runs in this queue, in order.
   const queue = createKeyedQueue();
@@ -164,8 +167,10 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
     },
 
     /** A click on an answer button; resolves to the voter's private confirmation. */
-    vote(pollId: string, option: number, userId: string): Promise<string> {
-      return votes.submit(pollId, { userId, option });
+    async vote(pollId: string, option: number, userId: string): Promise<string> {
+      const confirmation = await votes.submit(pollId, { userId, option });
+      metrics?.votes.inc();
+      return confirmation;
     },
 
     async close(request: CloseRequest): Promise<Poll> {
