@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Loopback } from './server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BotProcessOptions {
   storeUrl: string;
-  /** Extra environment, e.g. LOG_LEVEL or CORPUS_DIR. */
-  env?: Record<string, string>;
+  /** Extra environment, e.g. LOG_LEVEL or CORPUS_DIR; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** The working directory (default: the project), where `.env`, `corpus` and `data` are looked up. */
+  cwd?: string;
   /** Entry point under src/, `index.ts` by default (`sharded.ts` for the ShardingManager). */
   entry?: string;
   /** Run the built JavaScript in dist/ (as `npm start` does) instead of the TypeScript source. */
@@ -25,7 +27,7 @@ export interface BotProcess {
 
 /** The bot's own environment, pointed at the loopback server. */
 function botEnv(lb: Loopback, options: BotProcessOptions): NodeJS.ProcessEnv {
-  return {
+  const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     DISCORD_TOKEN: lb.token,
@@ -34,11 +36,14 @@ function botEnv(lb: Loopback, options: BotProcessOptions): NodeJS.ProcessEnv {
     LOG_LEVEL: 'info',
     ...options.env,
   };
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 }
 
-function run(script: string, env: NodeJS.ProcessEnv, built = false): ChildProcess {
-  const args = built ? [path.join(root, 'dist', script.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', path.join(root, 'src', script)];
-  return spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(script: string, env: NodeJS.ProcessEnv, built = false, cwd = root): ChildProcess {
+  // tsx is resolved from the project, whatever the working directory.
+  const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  const args = built ? [path.join(root, 'dist', script.replace(/\.ts$/, '.js'))] : ['--import', pathToFileURL(tsx).href, path.join(root, 'src', script)];
+  return spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs `npm run deploy-commands` against the loopback server (one guild when given): its exit code and what it printed. */
@@ -60,7 +65,7 @@ export async function deployToLoopback(lb: Loopback, options: { guildId?: string
 
 /** Starts the bot through its real entry point and waits until it is logged in and its start-up work is done. */
 export async function startBotProcess(lb: Loopback, options: BotProcessOptions): Promise<BotProcess> {
-  const child = run(options.entry ?? 'index.ts', botEnv(lb, options), options.built);
+  const child = run(options.entry ?? 'index.ts', botEnv(lb, options), options.built, options.cwd);
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   let buffered = '';

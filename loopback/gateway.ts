@@ -58,12 +58,16 @@ export interface DropOptions {
   code?: number;
   /** Send INVALID_SESSION (not resumable) instead of closing, so the bot identifies again. */
   invalidate?: boolean;
+  /** Keep the gateway silent this long after the drop: new connections get HELLO only then (an outage). */
+  holdMs?: number;
 }
 
 export class Gateway extends EventEmitter {
   readonly sessions = new Map<string, Session>();
   readonly resumes: ResumeRecord[] = [];
   readonly #server = new WebSocketServer({ noServer: true });
+  /** Until then (ms since the epoch), new connections wait for their HELLO. */
+  #heldUntil = 0;
 
   constructor(
     private readonly world: World,
@@ -94,7 +98,10 @@ export class Gateway extends EventEmitter {
     socket.on('message', (data) => this.#receive(connection, data));
     socket.on('close', (code) => this.#closed(connection, code));
     socket.on('error', () => socket.terminate());
-    this.#write(connection, { op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["loopback",{}]'] } });
+    const hello = () => this.#write(connection, { op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["loopback",{}]'] } });
+    const wait = this.#heldUntil - Date.now();
+    if (wait > 0) setTimeout(hello, wait);
+    else hello();
   }
 
   /** Each payload is deflated into the connection's one stream and flushed with Z_SYNC_FLUSH, as Discord does. */
@@ -226,6 +233,7 @@ export class Gateway extends EventEmitter {
 
   drop(options: DropOptions = {}): number {
     const targets = this.liveSessions().filter((s) => options.shard === undefined || s.shard[0] === options.shard);
+    if (options.holdMs) this.#heldUntil = Date.now() + options.holdMs;
     for (const session of targets) {
       const connection = session.connection;
       if (!connection) continue;

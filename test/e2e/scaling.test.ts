@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployToLoopback, startBotProcess, type BotProcess } from '../../loopback/bot-process.js';
 import { startLoopback, type Loopback } from '../../loopback/index.js';
-import { hasBinary, serversRequired, startRedis, type TestServer } from '../helpers/servers.js';
+import { freePort, hasBinary, serversRequired, startRedis, type TestServer } from '../helpers/servers.js';
 import { textOf } from './harness.js';
 
 /**
@@ -53,12 +53,23 @@ describe.skipIf(!hasBinary('redis-server') && !serversRequired)('larger deployme
   it('GIVEN more servers than one shard takes THEN start:sharded asks the loopback for the count, runs two shards, and each answers its own servers', async () => {
     // /gateway/bot recommends one shard per 1,000 servers.
     for (let index = 0; index < 1000; index += 1) lb.world.addGuild(`Reading group ${index}`);
-    const sharded = await startBotProcess(lb, { storeUrl: redis.url, entry: 'sharded.ts', shards: 2, env: { TOTAL_SHARDS: 'auto' } });
+    const port = await freePort();
+    const sharded = await startBotProcess(lb, { storeUrl: redis.url, entry: 'sharded.ts', shards: 2, env: { TOTAL_SHARDS: 'auto', HEALTH_PORT: String(port) } });
     bots.push(sharded);
     const shards = lb.gateway.liveSessions().map((session) => session.shard.join('/'));
     expect(shards.sort()).toEqual(['0/2', '1/2']);
     const reply = await (await lb.driver.slash({ user: 'member', name: 'articles' })).reply();
     expect(textOf(reply)).toContain('7 paragraphs');
     expect(lb.violations).toEqual([]);
+
+    // The manager serves one /healthz and /metrics for both shard processes.
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^marginalia_shard_up\{shard="0"\} 1$/m);
+    expect(metrics).toMatch(/^marginalia_shard_up\{shard="1"\} 1$/m);
+    expect(metrics).toMatch(/^marginalia_interactions_total\{command="articles",kind="command",outcome="ok"\} 1$/m);
+    // SIGTERM to the manager drains both shards and ends it cleanly.
+    expect(await sharded.stop()).toBe(0);
   }, 90_000);
 });
