@@ -11,7 +11,7 @@ export function createMetrics(shardStates: ShardStates = () => []) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'marginalia_' });
   const registers = [registry];
-  return {
+  const metrics = {
     registry,
     interactions: new Counter({
       name: 'marginalia_interactions_total',
@@ -44,6 +44,9 @@ export function createMetrics(shardStates: ShardStates = () => []) {
       },
     }),
   };
+  // Shown as 0 from the start, so a dashboard's rate() has a series before the first post.
+  for (const result of ['made', 'skipped', 'failed']) metrics.dailyPosts.inc({ result }, 0);
+  return metrics;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
