@@ -1,5 +1,5 @@
-import type { Article, Corpus } from '../src/lib/corpus.js';
-import { buildCorpus } from '../src/lib/corpus.js';
+import type { Article, Corpus } from '../src/library/corpus.js';
+import { buildCorpus } from '../src/library/corpus.js';
 
 /**
  * A large corpus for benchmarks: sentences drawn from the shipped articles' words

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { loadCorpus } from '../src/lib/corpus.js';
+import { loadCorpus } from '../src/library/corpus.js';
 import { createLogger } from '../src/lib/logger.js';
-import type { PollHost } from '../src/lib/polls/discord-host.js';
-import { createPollService } from '../src/lib/polls/service.js';
+import type { PollHost } from '../src/discord/poll-host.js';
+import { createPollService } from '../src/features/polls/service.js';
 import { openStore } from '../src/lib/store.js';
 
 const GUILD = '100000000000000001';

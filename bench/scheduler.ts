@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { EVERY_DAY } from '../src/lib/daily/schedule.js';
-import { DailyScheduler } from '../src/lib/daily/scheduler.js';
+import { EVERY_DAY } from '../src/features/daily/schedule.js';
+import { DailyScheduler } from '../src/features/daily/scheduler.js';
 
 export interface SchedulerFigures {
   schedules: number;

@@ -2,9 +2,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadCorpus, type Corpus } from '../src/lib/corpus.js';
-import { SEARCH_CACHE_FILE, loadOrBuildSearchIndex } from '../src/lib/search-cache.js';
-import { DEFAULT_SEARCH_CONFIG, PassageSearch, type SearchConfig, type SearchIndex } from '../src/lib/search.js';
+import { loadCorpus, type Corpus } from '../src/library/corpus.js';
+import { SEARCH_CACHE_FILE, loadOrBuildSearchIndex } from '../src/search/cache.js';
+import { DEFAULT_SEARCH_CONFIG, PassageSearch, type SearchConfig, type SearchIndex } from '../src/search/engine.js';
 import { generateCorpus } from './generate-corpus.js';
 
 /**

@@ -1,6 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { corpusDirFromEnv } from './lib/config.js';
-import { checkCorpus } from './lib/corpus-report.js';
+import { checkCorpus } from './library/corpus-report.js';
 import { runMain } from './lib/main.js';
 
 loadDotenv({ quiet: true });

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { articlesView } from '../lib/format/articles-view.js';
-import { lookupFlags } from '../lib/visibility.js';
+import { articlesView } from '../features/passage/articles-view.js';
+import { lookupFlags } from '../features/settings/visibility.js';
 import type { SlashCommand } from './types.js';
 
 export default {

@@ -6,9 +6,9 @@ import {
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import { describeMissing, missingPermissions } from '../lib/daily/discord-poster.js';
-import { parseDays, parseTime, parseTimezone, timezoneChoices } from '../lib/daily/schedule.js';
-import { postedView, previewView, setView, statusView } from '../lib/daily/views.js';
+import { describeMissing, missingPermissions } from '../discord/daily-poster.js';
+import { parseDays, parseTime, parseTimezone, timezoneChoices } from '../features/daily/schedule.js';
+import { postedView, previewView, setView, statusView } from '../features/daily/views.js';
 import { UserError } from '../lib/errors.js';
 import type { SlashCommand } from './types.js';
 

@@ -1,6 +1,6 @@
 import { ApplicationCommandType, ContextMenuCommandBuilder, InteractionContextType, MessageFlags } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { searchReply } from '../lib/lookup.js';
+import { searchReply } from '../features/passage/service.js';
 import type { MessageMenuCommand } from './types.js';
 
 export default {

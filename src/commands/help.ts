@@ -1,6 +1,6 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { HELP } from '../lib/help.js';
-import { helpView } from '../lib/format/help-view.js';
+import { HELP } from '../features/help/entries.js';
+import { helpView } from '../features/help/views.js';
 import type { SlashCommand } from './types.js';
 
 export default {

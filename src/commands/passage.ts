@@ -1,8 +1,8 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { articleChoices, passageChoices, passageReply, searchPageReply, searchReply } from '../lib/lookup.js';
-import { formatRef } from '../lib/references.js';
-import { lookupFlags } from '../lib/visibility.js';
+import { articleChoices, passageChoices, passageReply, searchPageReply, searchReply } from '../features/passage/service.js';
+import { formatRef } from '../library/references.js';
+import { lookupFlags } from '../features/settings/visibility.js';
 import type { SlashCommand } from './types.js';
 
 export default {

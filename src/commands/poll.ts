@@ -1,9 +1,9 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { passageChoices } from '../lib/lookup.js';
-import { checkPollPermissions } from '../lib/polls/permissions.js';
-import { parseVoteButtonId } from '../lib/polls/render.js';
-import type { PostPoll } from '../lib/polls/service.js';
+import { passageChoices } from '../features/passage/service.js';
+import { checkPollPermissions } from '../features/polls/permissions.js';
+import { parseVoteButtonId } from '../features/polls/views.js';
+import type { PostPoll } from '../features/polls/service.js';
 import type { SlashCommand } from './types.js';
 
 const DURATION_HELP = 'How long it runs: 30s to 7d, e.g. 90s, 15m, 2h, 1d (default 15m)';

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { articleChoices, checkArticleId } from '../lib/lookup.js';
-import { lookupFlags } from '../lib/visibility.js';
+import { articleChoices, checkArticleId } from '../features/passage/service.js';
+import { lookupFlags } from '../features/settings/visibility.js';
 import type { SlashCommand } from './types.js';
 
 export default {

@@ -1,7 +1,7 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { settingsChangedView, settingsView } from '../lib/format/settings-view.js';
-import { PROMPT_STYLES } from '../lib/settings.js';
+import { settingsChangedView, settingsView } from '../features/settings/views.js';
+import { PROMPT_STYLES } from '../features/settings/service.js';
 import type { SlashCommand } from './types.js';
 
 export default {

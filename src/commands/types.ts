@@ -8,7 +8,7 @@ import type {
   SlashCommandSubcommandsOnlyBuilder,
   StringSelectMenuInteraction,
 } from 'discord.js';
-import type { BotContext } from '../lib/context.js';
+import type { BotContext } from '../context.js';
 
 export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
 

@@ -1,5 +1,5 @@
 import { Events } from 'discord.js';
-import { discordHost } from '../lib/polls/discord-host.js';
+import { discordHost } from '../discord/poll-host.js';
 import { defineEvent } from './types.js';
 
 /** Logged in and every guild of this shard is known: start what runs on its own. */

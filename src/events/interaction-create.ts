@@ -1,7 +1,7 @@
 import { Events, MessageFlags, type Interaction } from 'discord.js';
 import { findMessageMenu, findSlashCommand } from '../commands/index.js';
-import type { BotContext } from '../lib/context.js';
-import { replyWithError } from '../lib/reply-error.js';
+import type { BotContext } from '../context.js';
+import { replyWithError } from '../discord/reply-error.js';
 import { defineEvent } from './types.js';
 
 /** The one dispatcher: routes every interaction to its command and owns error replies. */

@@ -1,5 +1,5 @@
 import type { ClientEvents } from 'discord.js';
-import type { BotContext } from '../lib/context.js';
+import type { BotContext } from '../context.js';
 
 /** A gateway event handler; its arguments are typed by the event name. */
 export interface BotEvent<K extends keyof ClientEvents = keyof ClientEvents> {

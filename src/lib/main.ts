@@ -1,6 +1,6 @@
 import { DiscordjsError } from 'discord.js';
 import { ConfigError } from './config.js';
-import { CorpusError } from './corpus.js';
+import { CorpusError } from '../library/corpus.js';
 
 /**
  * Runs an entry point. A problem an admin can fix (configuration, corpus, token)

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApplicationCommandType, PermissionFlagsBits, InteractionContextType } from 'discord.js';
 import { commandDefinitions, commands } from '../../src/commands/index.js';
 import { events } from '../../src/events/index.js';
-import { HELP } from '../../src/lib/help.js';
+import { HELP } from '../../src/features/help/entries.js';
 import { checkCommand } from '../../loopback/command-limits.js';
 
 const filesOf = (dir: string) =>

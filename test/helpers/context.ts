@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { Corpus } from '../../src/lib/corpus.js';
-import { loadCorpus } from '../../src/lib/corpus.js';
-import { buildSearchIndex, type SearchIndex } from '../../src/lib/search.js';
-import { createSearchSessions, type SearchSessions } from '../../src/lib/search-sessions.js';
-import { createSettingsStore, type SettingsStore } from '../../src/lib/settings.js';
+import type { Corpus } from '../../src/library/corpus.js';
+import { loadCorpus } from '../../src/library/corpus.js';
+import { buildSearchIndex, type SearchIndex } from '../../src/search/engine.js';
+import { createSearchSessions, type SearchSessions } from '../../src/features/passage/sessions.js';
+import { createSettingsStore, type SettingsStore } from '../../src/features/settings/service.js';
 import { openStore, type Store } from '../../src/lib/store.js';
 
 export const silentLogger = pino({ level: 'silent' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSettingsStore, DEFAULT_SETTINGS } from '../../src/lib/settings.js';
+import { createSettingsStore, DEFAULT_SETTINGS } from '../../src/features/settings/service.js';
 import { openStore, type Store } from '../../src/lib/store.js';
 import { silentLogger, tempStore } from '../helpers/context.js';
 import { hasBinary, serversRequired, startPostgres, startRedis, type TestServer } from '../helpers/servers.js';

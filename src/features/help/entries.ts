@@ -1,0 +1,16 @@
+import type { HelpEntry } from './views.js';
+
+/** Every command a member can type, in the order a new member needs them. A test checks it against the registry. */
+export const HELP: HelpEntry[] = [
+  { usage: '/passage search', what: 'Ranked passages that match your words, with typos and word forms allowed. Pick one to read it whole.', example: '/passage search query:CSTO troops' },
+  { usage: '/passage show', what: 'A passage or range of paragraphs, with previous and next buttons.', example: '/passage show ref:former-kazakhstan:2' },
+  { usage: '/articles', what: 'The articles the group studies: kind, source, length and reading time.', example: '/articles' },
+  { usage: '/quote', what: 'A short quote with a discussion prompt, like the daily post.', example: '/quote article:why-putin-interferes' },
+  { usage: '/daily set', what: 'Schedule the daily quote for this server (Manage Server).', example: '/daily set channel:#study time:09:00 timezone:Asia/Almaty days:weekdays' },
+  { usage: '/daily status · preview · now · off', what: 'See the schedule and the last post, preview the next one, post at once, or stop.', example: '/daily status' },
+  { usage: '/poll create', what: 'A quick poll with up to 10 answers separated by |.', example: "/poll create question:Is the author's claim supported? options:Yes | No | Partly duration:10m" },
+  { usage: '/poll passage · close', what: 'Agree / disagree / unsure on a passage; close a poll early.', example: '/poll passage ref:why-putin-interferes:5 duration:15m' },
+  { usage: '/settings show · set · reset', what: 'Server settings: public replies, results per page, prompt style (Manage Server).', example: '/settings set results_per_page:8' },
+  { usage: 'Apps → Find in articles', what: 'Right-click (or long-press) a message to find passages about what it says.', example: 'Apps → Find in articles' },
+  { usage: '/help', what: 'This list.', example: '/help' },
+];

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_SEARCH_CONFIG, PassageSearch, SEARCH_FORMAT_VERSION, type SearchConfig, type SearchCorpus, type SearchIndex, type SearchSnapshot } from './engine.js';
+
+/**
+ * The search index kept on disk, so that a large corpus is searchable within a
+ * second or two of start instead of after a full build. The file is keyed by a hash
+ * of the passages (references and texts), the search configuration and the format
+ * version: any change rebuilds it. A missing, stale, truncated or corrupt file is
+ * rebuilt and rewritten, never an error; a file that cannot be written is only logged.
+ *
+ * Layout: a magic line, a 4-byte header length, a JSON header (key, checksum and the
+ * byte length of each section), then the sections: typed arrays as raw bytes, the
+ * vocabulary and FlexSearch's export chunks as UTF-8 JSON.
+ */
+export interface SearchCacheLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface SearchCacheOptions {
+  cacheDir: string;
+  logger?: SearchCacheLogger;
+  config?: SearchConfig;
+}
+
+export interface LoadedSearchIndex {
+  index: SearchIndex;
+  source: 'cache' | 'built';
+  /** Time from the call to a searchable index (including saving a rebuilt one). */
+  ms: number;
+}
+
+export const SEARCH_CACHE_FILE = 'search-index.bin';
+const MAGIC = Buffer.from('MARGINALIA-SEARCH-INDEX\n');
+
+interface Header {
+  key: string;
+  checksum: string;
+  sections: Array<{ name: string; bytes: number }>;
+}
+
+/** Identifies the corpus and configuration an index was built for. */
+export function searchCacheKey(corpus: SearchCorpus, config: SearchConfig = DEFAULT_SEARCH_CONFIG): string {
+  const hash = createHash('sha256');
+  hash.update(`format ${SEARCH_FORMAT_VERSION}\n${JSON.stringify(config)}\n${corpus.passages.length}\n`);
+  for (const passage of corpus.passages) hash.update(`${passage.ref}\u0000${passage.text}\u0001`);
+  return hash.digest('hex');
+}
+
+export async function loadOrBuildSearchIndex(corpus: SearchCorpus, options: SearchCacheOptions): Promise<LoadedSearchIndex> {
+  const started = performance.now();
+  const config = options.config ?? DEFAULT_SEARCH_CONFIG;
+  const file = path.join(options.cacheDir, SEARCH_CACHE_FILE);
+  const key = searchCacheKey(corpus, config);
+
+  let reason = 'no saved index';
+  try {
+    const saved = await readFile(file);
+    const index = PassageSearch.restore(corpus, decode(saved, key), config);
+    const ms = performance.now() - started;
+    options.logger?.info({ file, passages: corpus.passages.length, ms: Math.round(ms) }, 'search index loaded from cache');
+    return { index, source: 'cache', ms };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') reason = (error as Error).message;
+  }
+
+  const index = PassageSearch.build(corpus, config);
+  try {
+    await mkdir(options.cacheDir, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, encode(index.snapshot(), key));
+    await rename(temporary, file).catch(async (error: unknown) => {
+      await rm(temporary, { force: true });
+      throw error;
+    });
+  } catch (error) {
+    options.logger?.warn({ file, err: (error as Error).message }, 'search index could not be saved; it will be rebuilt at the next start');
+  }
+  const ms = performance.now() - started;
+  options.logger?.info({ file, passages: corpus.passages.length, reason, ms: Math.round(ms) }, 'search index built');
+  return { index, source: 'built', ms };
+}
+
+function typedBytes(array: Uint32Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+export function encode(snapshot: SearchSnapshot, key: string): Buffer {
+  const { flex, df, membership, ...meta } = snapshot;
+  const sections: Array<[string, Buffer]> = [
+    ['meta', Buffer.from(JSON.stringify(meta))],
+    ['df', typedBytes(df)],
+    ['offsets', typedBytes(membership.offsets)],
+    ['data', typedBytes(membership.data)],
+    ...flex.map(([name, data]): [string, Buffer] => [`flex:${name}`, Buffer.from(data)]),
+  ];
+  const body = Buffer.concat(sections.map(([, bytes]) => bytes));
+  const header: Header = {
+    key,
+    checksum: createHash('sha1').update(body).digest('hex'),
+    sections: sections.map(([name, bytes]) => ({ name, bytes: bytes.length })),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  return Buffer.concat([MAGIC, length, headerBytes, body]);
+}
+
+/** Reads a saved index; throws (with the reason) if it is not a whole, current index for `key`. */
+export function decode(file: Buffer, key: string): SearchSnapshot {
+  if (file.length < MAGIC.length + 4 || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a saved search index');
+  const headerLength = file.readUInt32LE(MAGIC.length);
+  const bodyStart = MAGIC.length + 4 + headerLength;
+  if (bodyStart > file.length) throw new Error('saved search index is truncated');
+  const header = JSON.parse(file.subarray(MAGIC.length + 4, bodyStart).toString('utf8')) as Header;
+  if (header.key !== key) throw new Error('saved search index is for another corpus or configuration');
+  const body = file.subarray(bodyStart);
+  if (!Array.isArray(header.sections) || header.sections.reduce((sum, section) => sum + section.bytes, 0) !== body.length) {
+    throw new Error('saved search index is truncated');
+  }
+  if (createHash('sha1').update(body).digest('hex') !== header.checksum) throw new Error('saved search index is corrupt');
+
+  const parts = new Map<string, Buffer>();
+  const flex: Array<[string, string]> = [];
+  let offset = 0;
+  for (const { name, bytes } of header.sections) {
+    const part = body.subarray(offset, offset + bytes);
+    offset += bytes;
+    if (name.startsWith('flex:')) flex.push([name.slice(5), part.toString('utf8')]);
+    else parts.set(name, part);
+  }
+  const uint32 = (name: string): Uint32Array => {
+    const part = parts.get(name);
+    if (!part || part.length % 4 !== 0) throw new Error(`saved search index has no ${name} table`);
+    // Copied: a Buffer's offset in its pool need not be 4-byte aligned.
+    return new Uint32Array(part.buffer.slice(part.byteOffset, part.byteOffset + part.length));
+  };
+  const metaPart = parts.get('meta');
+  if (!metaPart) throw new Error('saved search index has no metadata');
+  const meta = JSON.parse(metaPart.toString('utf8')) as Omit<SearchSnapshot, 'flex' | 'df' | 'membership'>;
+  return { ...meta, df: uint32('df'), membership: { offsets: uint32('offsets'), data: uint32('data') }, flex };
+}

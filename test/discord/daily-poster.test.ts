@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PermissionFlagsBits, Routes, type Client } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopback, type Loopback, type MessageRecord } from '../../loopback/index.js';
+import daily from '../../src/commands/daily.js';
+import quote from '../../src/commands/quote.js';
+import type { BotContext } from '../../src/context.js';
+import { loadCorpus } from '../../src/library/corpus.js';
+import { discordPoster } from '../../src/discord/daily-poster.js';
+import { loadPrompts } from '../../src/features/daily/prompts.js';
+import { extractQuotes } from '../../src/features/daily/quotes.js';
+import { createDailyService, type DailyService } from '../../src/features/daily/service.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { replyWithError } from '../../src/discord/reply-error.js';
+import { createSettingsStore } from '../../src/features/settings/service.js';
+import { openStore, type Store } from '../../src/lib/store.js';
+import { connectClient } from '../loopback/client.js';
+
+// The Discord-facing half of the daily post with the real discord.js client on the
+// loopback Discord: /daily and /quote as members use them, and the post as it lands.
+
+const logger = createLogger('silent');
+const SET_AT = Date.parse('2025-01-13T01:00:00Z'); // a Monday
+const DUE = Date.parse('2025-01-13T04:00:00Z'); // 09:00 in Asia/Almaty
+const clock = { now: SET_AT };
+
+let lb: Loopback;
+let client: Client<true>;
+let store: Store;
+let service: DailyService;
+let dir: string;
+
+beforeAll(async () => {
+  lb = await startLoopback();
+  client = await connectClient(lb);
+  dir = mkdtempSync(path.join(tmpdir(), 'daily-discord-'));
+  store = openStore(`sqlite://${path.join(dir, 'store.sqlite')}`);
+  const corpus = await loadCorpus('corpus');
+  const quotes = extractQuotes(corpus);
+  const settings = createSettingsStore(store, logger);
+  service = createDailyService({
+    poster: discordPoster(client),
+    store,
+    settings,
+    logger,
+    corpus,
+    quotes,
+    prompts: await loadPrompts('corpus', corpus, quotes),
+    now: () => clock.now,
+    cron: false,
+  });
+  await service.start();
+  // Only what these two commands use; the dispatcher's error replies are the real ones.
+  const ctx = { client, logger, corpus, settings, store, daily: service } as unknown as BotContext;
+  client.on('interactionCreate', async (interaction) => {
+    try {
+      const command = [daily, quote].find((candidate) => 'commandName' in interaction && candidate.data.name === interaction.commandName);
+      if (interaction.isAutocomplete()) await command?.autocomplete(interaction, ctx);
+      else if (interaction.isChatInputCommand()) await command?.execute(interaction, ctx);
+    } catch (error) {
+      await replyWithError(interaction, error, logger);
+    }
+  });
+  await client.rest.put(Routes.applicationGuildCommands(lb.applicationId, lb.world.defaultGuild.id), {
+    body: [daily.data.toJSON(), quote.data.toJSON()],
+  });
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await client?.destroy();
+  await lb?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const guildId = () => lb.world.defaultGuild.id;
+const channelId = (name: string) => lb.world.channels[name]!.id;
+const readers = () => lb.world.role(guildId(), 'Readers')!;
+const embedText = (message: MessageRecord) => JSON.stringify(message.embeds);
+
+async function slash(user: string, subcommand: string, options: Record<string, string | boolean> = {}): Promise<MessageRecord> {
+  const run = await lb.driver.slash({ user, name: 'daily', subcommand, options });
+  return run.reply();
+}
+
+describe('/daily on the loopback Discord', () => {
+  it('GIVEN a plain member THEN /daily set is refused naming Manage Server, and status is allowed', async () => {
+    const refused = await slash('member', 'set', { channel: 'study', time: '09:00' });
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toMatch(/You need the \*\*Manage Server\*\* permission to use `\/daily set`/);
+    const status = await slash('member', 'status');
+    expect(status.content).toMatch(/No daily post is set up/);
+    expect(daily.data.toJSON().default_member_permissions).toBeUndefined();
+  });
+
+  it('GIVEN a channel where the bot cannot send or see THEN /daily set names the missing permission', async () => {
+    expect((await slash('admin', 'set', { channel: 'locked', time: '09:00' })).content).toMatch(/missing the \*\*Send Messages\*\* permission in <#\d+>/);
+    expect((await slash('admin', 'set', { channel: 'hidden', time: '09:00' })).content).toMatch(/\*\*View Channel\*\*/);
+  });
+
+  it('GIVEN a bad time, timezone or days THEN one clear sentence each', async () => {
+    expect((await slash('admin', 'set', { channel: 'study', time: '9am' })).content).toMatch(/^`9am` is not a time/);
+    expect((await slash('admin', 'set', { channel: 'study', time: '09:00', timezone: 'Mars/Base' })).content).toMatch(/^`Mars\/Base` is not a timezone/);
+    expect((await slash('admin', 'set', { channel: 'study', time: '09:00', days: 'funday' })).content).toMatch(/^`funday` is not a list of days/);
+  });
+
+  it('GIVEN a timezone being typed THEN autocomplete offers IANA names', async () => {
+    const choices = await lb.driver.autocomplete({ user: 'admin', name: 'daily', subcommand: 'set', options: { timezone: 'alma' }, focused: 'timezone' });
+    expect(choices.map((choice) => choice.value)).toEqual(['Asia/Almaty']);
+  });
+
+  it('GIVEN /daily set by an admin THEN the next post in the server timezone and as Discord timestamps', async () => {
+    const reply = await slash('admin', 'set', { channel: 'study', time: '09:00', timezone: 'Asia/Almaty', days: 'weekdays', thread: true, role: 'Readers' });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toContain('Monday 13 January 2025, 09:00 (Asia/Almaty)');
+    expect(reply.content).toContain(`<t:${DUE / 1000}:F>`);
+    expect(reply.content).toContain(`<t:${DUE / 1000}:R>`);
+    expect(reply.pings).toEqual({ everyone: false, roles: [], users: [] });
+  });
+
+  it('GIVEN the posting minute THEN the post lands with quote, prompt, passage button, the role ping only and a thread', async () => {
+    clock.now = DUE;
+    service.tick(DUE);
+    await service.idle();
+    const [post] = lb.world.messages(channelId('study'));
+    expect(post).toBeDefined();
+    expect(post!.content).toBe(`<@&${readers().id}>`);
+    expect(post!.pings).toEqual({ everyone: false, roles: [readers().id], users: [] });
+    expect(embedText(post!)).toMatch(/Quote of the day/);
+    expect(embedText(post!)).toMatch(/\?"/);
+    expect(JSON.stringify(post!.components)).toMatch(/"custom_id":"passage:show:[a-z-]+:\d+"/);
+    const [thread] = lb.world.threads(channelId('study'));
+    expect(thread?.name.length).toBeGreaterThan(0);
+    expect(thread!.name.length).toBeLessThanOrEqual(100);
+    expect(lb.violations).toEqual([]);
+  });
+
+  it("GIVEN today's post is up THEN /daily now says so, and status links it", async () => {
+    expect((await slash('admin', 'now')).content).toMatch(/Today's post \(2025-01-13\) is already up: https:\/\/discord\.com\/channels\//);
+    const status = await slash('member', 'status');
+    const [post] = lb.world.messages(channelId('study'));
+    expect(embedText(status)).toContain(`/${channelId('study')}/${post!.id}`);
+  });
+
+  it('GIVEN /daily preview THEN the next post privately, pinging nobody', async () => {
+    const preview = await slash('member', 'preview');
+    expect(preview.ephemeral).toBe(true);
+    expect(preview.pings).toEqual({ everyone: false, roles: [], users: [] });
+    expect(embedText(preview)).toMatch(/Quote of the day/);
+  });
+
+  it('GIVEN /quote THEN a private quote and prompt in the same format, public when asked', async () => {
+    const run = await lb.driver.slash({ user: 'member', name: 'quote', options: { article: 'why-putin-interferes' } });
+    const reply = await run.reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(embedText(reply)).toMatch(/why-putin-interferes:\d+/);
+    const shown = await (await lb.driver.slash({ user: 'member', name: 'quote', options: { public: true } })).reply();
+    expect(shown.ephemeral).toBe(false);
+    expect(shown.pings).toEqual({ everyone: false, roles: [], users: [] });
+  });
+
+  it('GIVEN the bot loses Send Messages THEN the next post pauses the schedule and status says why', async () => {
+    const botRole = lb.world.botRole(guildId())!;
+    lb.world.setChannelOverwrites(channelId('study'), [{ id: botRole.id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the CHANNEL_UPDATE reaches the client
+    clock.now = DUE + 24 * 60 * 60_000;
+    service.tick(clock.now);
+    await service.idle();
+    expect(lb.world.messages(channelId('study'))).toHaveLength(1);
+    const status = await slash('member', 'status');
+    expect(embedText(status)).toMatch(/Paused.*Send Messages/);
+    expect(lb.violations).toEqual([]);
+  });
+
+  it('GIVEN the channel deleted THEN /daily set again elsewhere resumes, and a deleted channel pauses it', async () => {
+    await slash('admin', 'set', { channel: 'general', time: '09:00', timezone: 'Asia/Almaty', thread: false });
+    lb.world.deleteChannel(channelId('general'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    clock.now = DUE + 2 * 24 * 60 * 60_000;
+    service.tick(clock.now);
+    await service.idle();
+    expect(embedText(await slash('member', 'status'))).toMatch(/Paused.*was deleted/);
+  });
+});

@@ -1,0 +1,106 @@
+import { embedLength } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { applyVote, applyVotes, type Poll } from '../../../src/features/polls/poll.js';
+import { parseVoteButtonId, renderPoll, renderResults, resultBar, voteButtonId } from '../../../src/features/polls/views.js';
+import { samplePoll } from './fixtures.js';
+
+
+function withVotes(poll: Poll, count: number): Poll {
+  const clicks = Array.from({ length: count }, (_, i) => ({ userId: `3000000000000${String(i).padStart(5, '0')}`, option: i % poll.options.length }));
+  return applyVotes(poll, clicks).poll;
+}
+
+describe('renderPoll', () => {
+  it('GIVEN 10 answers of 80 characters and a 300-character question THEN stays inside Discord’s limits', () => {
+    const options = Array.from({ length: 10 }, (_, i) => `${i + 1} ${'*_~'.repeat(30)}`.slice(0, 80));
+    const poll = withVotes(samplePoll({ question: '@everyone '.repeat(30).slice(0, 300), options, multiple: true }), 999);
+    for (const view of [poll, { ...poll, closedAt: poll.closesAt }]) {
+      const message = renderPoll(view);
+      const embed = message.embeds[0]!;
+      expect(embed.title!.length).toBeLessThanOrEqual(256);
+      expect(embed.description!.length).toBeLessThanOrEqual(4096);
+      expect(embed.fields?.length ?? 0).toBeLessThanOrEqual(25);
+      expect(embedLength(embed)).toBeLessThanOrEqual(6000);
+      expect(message.components.length).toBeLessThanOrEqual(5);
+      for (const row of message.components) {
+        expect(row.components.length).toBeLessThanOrEqual(5);
+        for (const button of row.components) {
+          expect(button.custom_id.length).toBeLessThanOrEqual(100);
+          expect(button.label!.length).toBeGreaterThan(0);
+          expect(button.label!.length).toBeLessThanOrEqual(80);
+        }
+      }
+      expect(message.components.flatMap((row) => row.components)).toHaveLength(10);
+    }
+  });
+
+  it('shows bars with percent and count, the deadline as a timestamp and who started it', () => {
+    let poll = samplePoll();
+    poll = applyVote(poll, '200000000000000001', 0).poll;
+    poll = applyVote(poll, '200000000000000002', 0).poll;
+    poll = applyVote(poll, '200000000000000003', 1).poll;
+    poll = applyVote(poll, '200000000000000005', 2).poll;
+    const { embeds, components, allowedMentions } = renderPoll(poll);
+    const text = embeds[0]!.description!;
+    expect(text).toContain('█████░░░░░ 50% (2)');
+    expect(text).toContain('███░░░░░░░ 25% (1)');
+    expect(text).toContain(`<t:${poll.closesAt / 1000}:R>`);
+    expect(text).toContain('started by <@100000000000000004>');
+    expect(embeds[0]!.footer!.text).toMatch(/^4 voters/);
+    expect(allowedMentions).toEqual({ parse: [] });
+    expect(components[0]!.components.every((button) => !button.disabled)).toBe(true);
+  });
+
+  it('GIVEN a closed poll THEN marks the winner, disables the buttons and says when it closed', () => {
+    let poll = applyVote(samplePoll(), '200000000000000001', 1).poll;
+    poll = { ...poll, closedAt: poll.closesAt };
+    const { embeds, components } = renderPoll(poll);
+    expect(embeds[0]!.title).toMatch(/closed/i);
+    expect(embeds[0]!.description).toContain('**2.** No 🏆');
+    expect(embeds[0]!.description).toContain(`Closed <t:${poll.closesAt / 1000}:R>`);
+    expect(components.flatMap((row) => row.components).every((button) => button.disabled)).toBe(true);
+    expect(renderResults(poll).content).toMatch(/Winner: \*\*No\*\* with 1 of 1 voter \(100%\)/);
+  });
+
+  it('GIVEN a tie THEN the results name every leader', () => {
+    let poll = applyVote(samplePoll(), '200000000000000001', 0).poll;
+    poll = { ...applyVote(poll, '200000000000000002', 2).poll, closedAt: poll.closesAt };
+    expect(renderPoll(poll).embeds[0]!.description).toContain('🏆 (tie)');
+    expect(renderResults(poll).content).toMatch(/A tie between \*\*Yes\*\* and \*\*Partly\*\*/);
+    expect(renderResults({ ...samplePoll(), closedAt: 1 }).content).toMatch(/No votes were cast/);
+  });
+
+  it('GIVEN mentions in the question and answers THEN they read as text and can ping nobody', () => {
+    const poll = samplePoll({ question: 'Ask @everyone and @here?', options: ['<@200000000000000001>', '<@&200000000000000009>', 'plain'] });
+    const message = renderPoll(poll);
+    const description = message.embeds[0]!.description!;
+    expect(description).not.toMatch(/@(everyone|here)/);
+    expect(description).toContain('@\u200beveryone');
+    const labels = message.components.flatMap((row) => row.components.map((button) => button.label));
+    expect(labels).toEqual(['@member', '@role', 'plain']);
+    const results = renderResults({ ...poll, closedAt: 1 });
+    expect(results.content).not.toMatch(/@(everyone|here)/);
+    expect(results.allowedMentions).toEqual({ parse: [], repliedUser: false });
+  });
+
+  it('GIVEN an anonymous poll THEN nothing rendered names a voter', () => {
+    const voter = '200000000000000001';
+    const poll = applyVote(samplePoll({ anonymous: true }), voter, 0).poll;
+    expect(JSON.stringify(renderPoll(poll))).not.toContain(voter);
+    expect(JSON.stringify(renderResults({ ...poll, closedAt: 1 }))).not.toContain(voter);
+  });
+});
+
+describe('vote button ids', () => {
+  it('round-trips and refuses others', () => {
+    expect(parseVoteButtonId(voteButtonId('abc123def0', 9))).toEqual({ pollId: 'abc123def0', option: 9 });
+    expect(parseVoteButtonId('poll:vote:abc')).toBeUndefined();
+    expect(parseVoteButtonId('passage:next:x:1')).toBeUndefined();
+  });
+
+  it('draws bars of ten cells', () => {
+    expect(resultBar(0)).toBe('░░░░░░░░░░');
+    expect(resultBar(100)).toBe('██████████');
+    expect(resultBar(67)).toBe('███████░░░');
+  });
+});
