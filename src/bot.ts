@@ -4,11 +4,9 @@ import { events } from './events/index.js';
 import { createClient } from './discord/client.js';
 import type { Config } from './lib/config.js';
 import type { BotContext } from './context.js';
-import { loadCorpus } from './library/corpus.js';
 import { createLogger } from './lib/logger.js';
+import { loadShippedLibrary, shippedLibrary } from './library/library.js';
 import { discordPoster } from './discord/daily-poster.js';
-import { loadPrompts } from './features/daily/prompts.js';
-import { extractQuotes } from './features/daily/quotes.js';
 import { createDailyService } from './features/daily/service.js';
 import { createDrain } from './lib/ops/drain.js';
 import { trackFirstResponses } from './lib/ops/first-response.js';
@@ -17,7 +15,6 @@ import { createMetrics } from './lib/ops/metrics.js';
 import { processSources, shardStates } from './lib/ops/process-health.js';
 import { answerReports } from './lib/ops/shard-reports.js';
 import { createPollService } from './features/polls/service.js';
-import { loadOrBuildSearchIndex } from './search/cache.js';
 import { createSearchSessions } from './features/passage/sessions.js';
 import { createSettingsStore } from './features/settings/service.js';
 import { openStore } from './lib/store.js';
@@ -35,12 +32,9 @@ export interface Bot {
 /** Loads the corpus and the store, wires the events and logs in. */
 export async function startBot(config: Config): Promise<Bot> {
   const logger = createLogger(config.LOG_LEVEL);
-  const corpus = await loadCorpus(config.CORPUS_DIR);
-  // The index is kept on disk and rebuilt only when the corpus changes, so a large corpus starts fast.
-  const { index: search, source, ms } = await loadOrBuildSearchIndex(corpus, { cacheDir: SEARCH_CACHE_DIR, logger });
-  logger.info({ source, ms: Math.round(ms) }, 'search index ready');
-  const quotes = extractQuotes(corpus);
-  const prompts = await loadPrompts(config.CORPUS_DIR, corpus, quotes);
+  const shipped = await loadShippedLibrary(config.CORPUS_DIR, SEARCH_CACHE_DIR, logger);
+  const library = shippedLibrary(shipped);
+  const { corpus, search, quotes, prompts } = shipped;
   const client = createClient(config);
   const metrics = createMetrics(() => shardStates(client));
   const store = openStore(config.STORE_URL, { onError: () => metrics.storeErrors.inc() });
@@ -58,6 +52,7 @@ export async function startBot(config: Config): Promise<Bot> {
     sessions: createSearchSessions(store, logger),
     polls: createPollService({ store, logger, corpus, metrics }),
     daily: createDailyService({ poster: discordPoster(client), store, settings, logger, corpus, quotes, prompts, metrics }),
+    library,
     ops: { metrics, firstResponses, drain },
   };
   for (const event of events) {

@@ -3,6 +3,7 @@ import type { Config } from './lib/config.js';
 import type { Corpus } from './library/corpus.js';
 import type { DailyService } from './features/daily/service.js';
 import type { Logger } from './lib/logger.js';
+import type { Library } from './library/library.js';
 import type { Drain } from './lib/ops/drain.js';
 import type { FirstResponses } from './lib/ops/first-response.js';
 import type { Metrics } from './lib/ops/metrics.js';
@@ -24,6 +25,8 @@ export interface BotContext {
   settings: SettingsStore;
   polls: PollService;
   daily: DailyService;
+  /** Articles, search, quotes and prompts of each server. */
+  library: Library;
   /** Operations: counters, the first-response timer and the SIGTERM drain. */
   ops: { metrics: Metrics; firstResponses: FirstResponses; drain: Drain };
 }

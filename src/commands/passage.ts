@@ -1,6 +1,7 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../lib/errors.js';
 import { articleChoices, passageChoices, passageReply, searchPageReply, searchReply } from '../features/passage/service.js';
+import { navId, pageId, pickId, showId } from '../features/passage/ids.js';
 import { formatRef } from '../library/references.js';
 import { lookupFlags } from '../features/settings/visibility.js';
 import type { SlashCommand } from './types.js';
@@ -52,24 +53,25 @@ export default {
     await interaction.respond(choices);
   },
 
-  // passage:show:<ref> opens privately; passage:nav:<article>:<n> pages in place;
-  // passage:page:<session>:<page> pages a search; passage:pick:<session> opens a match.
   async component(interaction, ctx) {
-    const [, action, first, second] = interaction.customId.split(':');
     // Only the person who asked moves a shared message; anyone else gets a private copy.
     const owner = interaction.message.interactionMetadata?.user.id;
     const mine = interaction.message.flags.has(MessageFlags.Ephemeral) || owner === interaction.user.id;
     const answer = async (payload: Awaited<ReturnType<typeof searchPageReply>>) =>
       mine ? interaction.update(payload) : interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
 
-    if (action === 'show' && first) {
-      await interaction.reply({ ...passageReply(ctx, interaction.customId.slice('passage:show:'.length)), flags: MessageFlags.Ephemeral });
-    } else if (action === 'nav' && first && second) {
-      await answer(passageReply(ctx, formatRef(first, Number(second))));
-    } else if (action === 'page' && first && second) {
+    const id = interaction.customId;
+    const show = showId.decode(id);
+    const nav = navId.decode(id);
+    const page = pageId.decode(id);
+    if (show) {
+      await interaction.reply({ ...passageReply(ctx, show), flags: MessageFlags.Ephemeral });
+    } else if (nav) {
+      await answer(passageReply(ctx, formatRef(nav.articleId, nav.paragraph)));
+    } else if (page) {
       const { results_per_page: perPage } = await ctx.settings.get(interaction.guildId!);
-      await answer(await searchPageReply(ctx, first, Number(second), perPage));
-    } else if (action === 'pick' && interaction.isStringSelectMenu()) {
+      await answer(await searchPageReply(ctx, page.sessionId, page.page, perPage));
+    } else if (pickId.decode(id) && interaction.isStringSelectMenu()) {
       await interaction.reply({ ...passageReply(ctx, interaction.values[0] ?? ''), flags: MessageFlags.Ephemeral });
     } else {
       throw new UserError('This button is from an older version of Marginalia: run the command again.');

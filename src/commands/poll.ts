@@ -2,7 +2,7 @@ import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommand
 import { UserError } from '../lib/errors.js';
 import { passageChoices } from '../features/passage/service.js';
 import { checkPollPermissions } from '../features/polls/permissions.js';
-import { parseVoteButtonId } from '../features/polls/views.js';
+import { voteId } from '../features/polls/ids.js';
 import type { PostPoll } from '../features/polls/service.js';
 import type { SlashCommand } from './types.js';
 
@@ -89,7 +89,7 @@ export default {
   },
 
   async component(interaction, ctx) {
-    const vote = parseVoteButtonId(interaction.customId);
+    const vote = voteId.decode(interaction.customId);
     if (!vote) throw new UserError('This button does not belong to a poll I know.');
     const confirmation = await ctx.polls.vote(vote.pollId, vote.option, interaction.user.id);
     await interaction.reply({ content: confirmation, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

@@ -1,7 +1,7 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../lib/errors.js';
 import { settingsChangedView, settingsView } from '../features/settings/views.js';
-import { PROMPT_STYLES } from '../features/settings/service.js';
+import { PROMPT_STYLE_CHOICES } from '../library/prompts.js';
 import type { SlashCommand } from './types.js';
 
 export default {
@@ -23,7 +23,7 @@ export default {
           o
             .setName('prompt_style')
             .setDescription('Discussion prompts for quotes')
-            .addChoices(PROMPT_STYLES.map((style) => ({ name: style, value: style }))),
+            .addChoices(PROMPT_STYLE_CHOICES.map((style) => ({ name: style, value: style }))),
         ),
     )
     .addSubcommand((sub) => sub.setName('reset').setDescription('Go back to the default settings')),

@@ -2,6 +2,7 @@ import { Events, MessageFlags, type Interaction } from 'discord.js';
 import { findMessageMenu, findSlashCommand } from '../commands/index.js';
 import type { BotContext } from '../context.js';
 import { replyWithError } from '../discord/reply-error.js';
+import { commandOf } from '../lib/custom-id.js';
 import { defineEvent } from './types.js';
 
 /** The one dispatcher: routes every interaction to its command and owns error replies. */
@@ -52,7 +53,7 @@ async function dispatch(ctx: BotContext, interaction: Interaction): Promise<'ok'
       if (!command) throw new Error(`no handler for the "${interaction.commandName}" menu`);
       await command.execute(interaction, ctx);
     } else if (interaction.isButton() || interaction.isStringSelectMenu()) {
-      const command = findSlashCommand(interaction.customId.split(':')[0]!);
+      const command = findSlashCommand(commandOf(interaction.customId));
       if (!command?.component) throw new Error(`no handler for the component ${interaction.customId}`);
       await command.component(interaction, ctx);
     }
@@ -71,7 +72,7 @@ function labelsOf(interaction: Interaction): { command: string; kind: string } {
   if (interaction.isAutocomplete()) return { command: interaction.commandName, kind: 'autocomplete' };
   if (interaction.isMessageContextMenuCommand()) return { command: interaction.commandName, kind: 'menu' };
   if (interaction.isMessageComponent()) {
-    const command = interaction.customId.split(':')[0]!;
+    const command = commandOf(interaction.customId);
     return { command: findSlashCommand(command) ? command : 'unknown', kind: 'component' };
   }
   return { command: 'other', kind: 'other' };

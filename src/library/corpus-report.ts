@@ -1,5 +1,5 @@
 import { loadCorpus, readingMinutes } from './corpus.js';
-import { dailyReport } from '../features/daily/report.js';
+import { dailyReport } from './report.js';
 
 /** Validates the corpus folder (articles and prompts) and describes it. Throws CorpusError on a bad file. */
 export async function checkCorpus(dir: string): Promise<string> {

@@ -1,9 +1,10 @@
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIEmbed, type BaseMessageOptions, type MessageMentionOptions } from 'discord.js';
 import type { Article } from '../../library/corpus.js';
+import { showId } from '../passage/ids.js';
 import { passageFooter } from '../passage/passage-view.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
-import type { Prompt } from './prompts.js';
-import type { Quote } from './quotes.js';
+import type { Prompt } from '../../library/prompts.js';
+import type { Quote } from '../../library/quotes.js';
 
 export const DAILY_COLOUR = 0x9b6a8f;
 export const THREAD_NAME_MAX = 100;
@@ -48,7 +49,7 @@ export function quoteMessage(card: QuoteCard, options: QuoteMessageOptions): Quo
           {
             type: ComponentType.Button,
             style: ButtonStyle.Secondary,
-            custom_id: `passage:show:${quote.ref}`,
+            custom_id: showId.encode(quote.ref),
             label: `Read the whole passage (${truncate(quote.ref, 50)})`,
             emoji: { name: '📖' },
           },

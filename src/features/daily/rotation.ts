@@ -1,6 +1,6 @@
 import type { Rotation } from './store.js';
-import { hash } from './prompts.js';
-import type { Quote } from './quotes.js';
+import { hash } from '../../library/prompts.js';
+import type { Quote } from '../../library/quotes.js';
 
 export interface RotationPick {
   quote: Quote;

@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown, type BaseMessageOptions } from 'discord.js';
 import type { PassageRange } from '../../library/references.js';
 import { formatRef } from '../../library/references.js';
+import { navId } from './ids.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
 
@@ -46,13 +47,13 @@ export function passageView(range: PassageRange): BaseMessageOptions {
   const count = article.paragraphs.length;
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
-      .setCustomId(`passage:nav:${article.id}:${Math.max(from - 1, 0)}:prev`)
+      .setCustomId(navId.encode({ articleId: article.id, paragraph: Math.max(from - 1, 0), direction: 'prev' }))
       .setLabel('Previous')
       .setEmoji('◀️')
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(from <= 1),
     new ButtonBuilder()
-      .setCustomId(`passage:nav:${article.id}:${Math.min(shownTo + 1, count + 1)}:next`)
+      .setCustomId(navId.encode({ articleId: article.id, paragraph: Math.min(shownTo + 1, count + 1), direction: 'next' }))
       .setLabel('Next')
       .setEmoji('▶️')
       .setStyle(ButtonStyle.Secondary)

@@ -9,6 +9,7 @@ import {
 } from 'discord.js';
 import type { Corpus } from '../../library/corpus.js';
 import type { SearchHit } from '../../search/engine.js';
+import { pageId, pickId } from './ids.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
 import { snippet } from './snippet.js';
@@ -51,7 +52,7 @@ export function searchView(corpus: Corpus, normalise: (word: string) => string |
     });
 
   const menu = new StringSelectMenuBuilder()
-    .setCustomId(`passage:pick:${view.sessionId}`)
+    .setCustomId(pickId.encode(view.sessionId))
     .setPlaceholder('Open a passage')
     .addOptions(
       shown.map((hit) => ({
@@ -67,12 +68,12 @@ export function searchView(corpus: Corpus, normalise: (word: string) => string |
     rows.push(
       new ActionRowBuilder<ButtonBuilder>().addComponents(
         new ButtonBuilder()
-          .setCustomId(`passage:page:${view.sessionId}:${page - 1}:prev`)
+          .setCustomId(pageId.encode({ sessionId: view.sessionId, page: page - 1, direction: 'prev' }))
           .setLabel('Previous page')
           .setStyle(ButtonStyle.Secondary)
           .setDisabled(page <= 1),
         new ButtonBuilder()
-          .setCustomId(`passage:page:${view.sessionId}:${page + 1}:next`)
+          .setCustomId(pageId.encode({ sessionId: view.sessionId, page: page + 1, direction: 'next' }))
           .setLabel('Next page')
           .setStyle(ButtonStyle.Secondary)
           .setDisabled(page >= pages),

@@ -7,6 +7,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
+import { voteId } from './ids.js';
 import { tally, winners, type Poll } from './poll.js';
 import { labelText, shownText } from './text.js';
 
@@ -22,15 +23,6 @@ const BAR_CELLS = 10;
 const BUTTONS_PER_ROW = 5;
 const OPEN_COLOUR = 0x5865f2;
 const CLOSED_COLOUR = 0x57f287;
-
-export function voteButtonId(pollId: string, option: number): string {
-  return `poll:vote:${pollId}:${option}`;
-}
-
-export function parseVoteButtonId(customId: string): { pollId: string; option: number } | undefined {
-  const match = /^poll:vote:([a-z0-9]+):(\d{1,2})$/.exec(customId);
-  return match ? { pollId: match[1]!, option: Number(match[2]) } : undefined;
-}
 
 export function resultBar(percent: number): string {
   const filled = Math.round((percent / 100) * BAR_CELLS);
@@ -81,7 +73,7 @@ function voteButtons(poll: Poll, top: Set<number>): APIActionRowComponent<APIBut
   const closed = poll.closedAt !== null;
   const buttons: APIButtonComponentWithCustomId[] = poll.options.map((option, index) => ({
     type: ComponentType.Button,
-    custom_id: voteButtonId(poll.id, index),
+    custom_id: voteId.encode({ pollId: poll.id, option: index }),
     label: labelText(option),
     style: top.has(index) ? ButtonStyle.Success : closed ? ButtonStyle.Secondary : ButtonStyle.Primary,
     disabled: closed,

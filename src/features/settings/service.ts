@@ -3,13 +3,12 @@ import { parseInput } from '../../lib/input.js';
 import type { Logger } from '../../lib/logger.js';
 import { recordStore } from '../../lib/records.js';
 import type { Store } from '../../lib/store.js';
-
-export const PROMPT_STYLES = ['critical', 'reflective', 'mixed'] as const;
+import { PROMPT_STYLE_CHOICES } from '../../library/prompts.js';
 
 const fields = {
   public_replies: z.boolean(),
   results_per_page: z.number().int().min(1).max(10),
-  prompt_style: z.enum(PROMPT_STYLES),
+  prompt_style: z.enum(PROMPT_STYLE_CHOICES),
 };
 
 export const settingsSchema = z.strictObject({

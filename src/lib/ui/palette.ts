@@ -4,4 +4,7 @@ export const COLOURS = {
   search: 0x6a8f5b,
   info: 0x8a7a5b,
   warning: 0xc28a2e,
+  daily: 0x9b6a8f,
+  pollOpen: 0x5865f2,
+  pollClosed: 0x57f287,
 } as const;

@@ -4,8 +4,8 @@ import { loadCorpus, type Article, type Corpus } from '../../../src/library/corp
 import { LIMITS } from '../../../src/lib/ui/limits.js';
 import { embedLength } from 'discord.js';
 import { quoteMessage, threadName, type QuoteCard } from '../../../src/features/daily/post.js';
-import { loadPrompts, type PromptSet } from '../../../src/features/daily/prompts.js';
-import { extractQuotes, type Quote } from '../../../src/features/daily/quotes.js';
+import { loadPrompts, type PromptSet } from '../../../src/library/prompts.js';
+import { extractQuotes, type Quote } from '../../../src/library/quotes.js';
 
 let corpus: Corpus;
 let quotes: Quote[];

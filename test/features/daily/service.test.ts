@@ -343,7 +343,7 @@ describe('/daily now, preview, off and the rotation', () => {
       }
       return prompts;
     };
-    const { prompts: all } = await import('../../../src/features/daily/prompts.js').then((module) => module.loadPrompts('corpus', corpus, service.quotes));
+    const { prompts: all } = await import('../../../src/library/prompts.js').then((module) => module.loadPrompts('corpus', corpus, service.quotes));
     const styleOf = new Map(all.map((prompt) => [prompt.text, prompt.style]));
     await settings.update(GUILD, { prompt_style: 'reflective' });
     expect(new Set((await texts()).map((text) => styleOf.get(text.replace(/\\/g, ''))))).toEqual(new Set(['reflective']));

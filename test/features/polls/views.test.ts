@@ -1,7 +1,8 @@
 import { embedLength } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { applyVote, applyVotes, type Poll } from '../../../src/features/polls/poll.js';
-import { parseVoteButtonId, renderPoll, renderResults, resultBar, voteButtonId } from '../../../src/features/polls/views.js';
+import { voteId } from '../../../src/features/polls/ids.js';
+import { renderPoll, renderResults, resultBar } from '../../../src/features/polls/views.js';
 import { samplePoll } from './fixtures.js';
 
 
@@ -93,9 +94,9 @@ describe('renderPoll', () => {
 
 describe('vote button ids', () => {
   it('round-trips and refuses others', () => {
-    expect(parseVoteButtonId(voteButtonId('abc123def0', 9))).toEqual({ pollId: 'abc123def0', option: 9 });
-    expect(parseVoteButtonId('poll:vote:abc')).toBeUndefined();
-    expect(parseVoteButtonId('passage:next:x:1')).toBeUndefined();
+    expect(voteId.decode(voteId.encode({ pollId: 'abc123def0', option: 9 }))).toEqual({ pollId: 'abc123def0', option: 9 });
+    expect(voteId.decode('poll:vote:abc')).toBeUndefined();
+    expect(voteId.decode('passage:next:x:1')).toBeUndefined();
   });
 
   it('draws bars of ten cells', () => {

@@ -1,4 +1,4 @@
-import type { Corpus, Passage } from '../../library/corpus.js';
+import type { Corpus, Passage } from './corpus.js';
 import { splitSentences, type SentenceSpan } from './sentences.js';
 
 /** One to three whole consecutive sentences of one paragraph, exactly as they stand in it. */

@@ -2,14 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CorpusError, type Corpus } from '../../library/corpus.js';
-import { resolveReference } from '../../library/references.js';
-import type { Settings } from '../settings/service.js';
+import { CorpusError, type Corpus } from './corpus.js';
+import { resolveReference } from './references.js';
 import type { Quote } from './quotes.js';
 
 export const PROMPTS_FILE = 'prompts.yaml';
 export const PROMPT_STYLES = ['critical', 'reflective'] as const;
 export type PromptStyle = (typeof PROMPT_STYLES)[number];
+/** What a server asks for (the `prompt_style` setting): one style, or both mixed. */
+export const PROMPT_STYLE_CHOICES = [...PROMPT_STYLES, 'mixed'] as const;
+export type PromptStyleChoice = (typeof PROMPT_STYLE_CHOICES)[number];
 
 const promptSchema = z.strictObject({
   text: z
@@ -133,7 +135,7 @@ export function builtInPrompts(): PromptSet {
  * article, else a general one; only of the server's style unless that leaves none.
  * `seed` picks among equals, so the same seed gives the same prompt (preview = post).
  */
-export function choosePrompt(set: PromptSet, quote: Quote, style: Settings['prompt_style'], seed: string): Prompt {
+export function choosePrompt(set: PromptSet, quote: Quote, style: PromptStyleChoice, seed: string): Prompt {
   const styled = set.prompts.filter((prompt) => style === 'mixed' || prompt.style === style);
   const tiers = [
     (prompt: Prompt) => prompt.refs.includes(quote.ref) && (prompt.contains === undefined || prompt.contains.some((phrase) => quote.text.includes(phrase))),

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCorpus, loadCorpus, parseArticle, type Corpus } from '../../../src/library/corpus.js';
-import { QUOTE_MAX_CHARS, extractQuotes, passagesWithoutQuotes, quoteCounts, type Quote } from '../../../src/features/daily/quotes.js';
-import { splitSentences } from '../../../src/features/daily/sentences.js';
+import { buildCorpus, loadCorpus, parseArticle, type Corpus } from '../../src/library/corpus.js';
+import { QUOTE_MAX_CHARS, extractQuotes, passagesWithoutQuotes, quoteCounts, type Quote } from '../../src/library/quotes.js';
+import { splitSentences } from '../../src/library/sentences.js';
 
 let corpus: Corpus;
 let quotes: Quote[];

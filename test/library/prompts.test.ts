@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CorpusError, loadCorpus, type Corpus } from '../../../src/library/corpus.js';
-import { checkPrompts, choosePrompt, loadPrompts, parsePrompts, type PromptSet } from '../../../src/features/daily/prompts.js';
-import { extractQuotes, type Quote } from '../../../src/features/daily/quotes.js';
-import { resolveReference } from '../../../src/library/references.js';
+import { CorpusError, loadCorpus, type Corpus } from '../../src/library/corpus.js';
+import { checkPrompts, choosePrompt, loadPrompts, parsePrompts, type PromptSet } from '../../src/library/prompts.js';
+import { extractQuotes, type Quote } from '../../src/library/quotes.js';
+import { resolveReference } from '../../src/library/references.js';
 
 let corpus: Corpus;
 let quotes: Quote[];
@@ -131,7 +131,7 @@ describe('loading and checking prompts files', () => {
 
 describe('dailyReport for corpus:check', () => {
   it('GIVEN the shipped corpus THEN quote counts per article and a line on the prompts', async () => {
-    const { dailyReport } = await import('../../../src/features/daily/report.js');
+    const { dailyReport } = await import('../../src/library/report.js');
     const report = await dailyReport('corpus', corpus);
     expect([...report.quotes.keys()].sort()).toEqual(['former-kazakhstan', 'why-putin-interferes']);
     expect(report.lines[0]).toMatch(/^Prompts corpus\/prompts\.yaml: \d+ \(\d+ critical, \d+ reflective;.*\), all valid\.$/);

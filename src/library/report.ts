@@ -1,4 +1,4 @@
-import type { Corpus } from '../../library/corpus.js';
+import type { Corpus } from './corpus.js';
 import { loadPrompts } from './prompts.js';
 import { extractQuotes, passagesWithoutQuotes, quoteCounts } from './quotes.js';
 

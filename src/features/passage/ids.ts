@@ -1,0 +1,36 @@
+import { customId } from '../../lib/custom-id.js';
+
+const SESSION = /^[A-Za-z0-9_-]{1,40}$/;
+const ARTICLE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** "Read the whole passage": opens a reference privately (the daily post and /quote carry it). */
+export const showId = customId<string>('passage:show', {
+  encode: (ref) => ref,
+  decode: (ref) => (ref.length > 0 ? ref : undefined),
+});
+
+/** Previous / next paragraph of a shown passage. The direction keeps the two buttons' ids distinct. */
+export const navId = customId<{ articleId: string; paragraph: number; direction: 'prev' | 'next' }>('passage:nav', {
+  encode: ({ articleId, paragraph, direction }) => `${articleId}:${paragraph}:${direction}`,
+  decode(rest) {
+    const [articleId = '', paragraph = '', direction] = rest.split(':');
+    if (!ARTICLE.test(articleId) || !/^\d{1,6}$/.test(paragraph) || (direction !== 'prev' && direction !== 'next')) return undefined;
+    return { articleId, paragraph: Number(paragraph), direction };
+  },
+});
+
+/** Previous / next page of a stored search. */
+export const pageId = customId<{ sessionId: string; page: number; direction: 'prev' | 'next' }>('passage:page', {
+  encode: ({ sessionId, page, direction }) => `${sessionId}:${page}:${direction}`,
+  decode(rest) {
+    const [sessionId = '', page = '', direction] = rest.split(':');
+    if (!SESSION.test(sessionId) || !/^\d{1,4}$/.test(page) || (direction !== 'prev' && direction !== 'next')) return undefined;
+    return { sessionId, page: Number(page), direction };
+  },
+});
+
+/** The select menu of a search page: its value is the reference to open. */
+export const pickId = customId<string>('passage:pick', {
+  encode: (sessionId) => sessionId,
+  decode: (sessionId) => (SESSION.test(sessionId) ? sessionId : undefined),
+});
