@@ -1,8 +1,8 @@
-import type Keyv from 'keyv';
 import type { z } from 'zod';
 import type { Logger } from './logger.js';
+import type { Namespace } from './store.js';
 
-/** Typed records in one Keyv namespace, validated with zod on the way in and out. */
+/** Typed records in one store namespace, validated with zod on the way in and out. */
 export interface RecordStore<T> {
   get(key: string): Promise<T | undefined>;
   set(key: string, record: T, ttlMs?: number): Promise<void>;
@@ -12,7 +12,7 @@ export interface RecordStore<T> {
 }
 
 export function recordStore<S extends z.ZodType>(
-  keyv: Keyv,
+  namespace: Namespace,
   schema: S,
   logger: Logger,
   what: string,
@@ -22,24 +22,23 @@ export function recordStore<S extends z.ZodType>(
     if (raw === undefined || raw === null) return undefined;
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    logger.warn({ key, namespace: keyv.namespace, issues: parsed.error.issues.slice(0, 3) }, `invalid ${what} record dropped`);
-    await keyv.delete(key);
+    logger.warn({ key, namespace: namespace.name, issues: parsed.error.issues.slice(0, 3) }, `invalid ${what} record dropped`);
+    await namespace.delete(key);
     return undefined;
   };
 
   return {
     async get(key) {
-      return check(key, await keyv.get(key));
+      return check(key, await namespace.get(key));
     },
     async set(key, record, ttlMs) {
-      await keyv.set(key, schema.parse(record), ttlMs);
+      await namespace.set(key, schema.parse(record), ttlMs);
     },
     async delete(key) {
-      await keyv.delete(key);
+      await namespace.delete(key);
     },
     async *entries() {
-      if (!keyv.iterator) throw new Error(`the ${what} store cannot list its records`);
-      for await (const [key, raw] of keyv.iterator(keyv.namespace) as AsyncGenerator<[string, unknown]>) {
+      for await (const [key, raw] of namespace.entries()) {
         const record = await check(key, raw);
         if (record !== undefined) yield [key, record];
       }

@@ -3,15 +3,26 @@ import path from 'node:path';
 import KeyvPostgres from '@keyv/postgres';
 import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
-import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import Keyv from 'keyv';
+
+/** The records of one kind (settings, polls, …): keys are unique within a namespace. */
+export interface Namespace {
+  readonly name: string;
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Every live record of this namespace only, with the keys as they were set. */
+  entries(): AsyncGenerator<[string, unknown]>;
+}
 
 /**
- * The bot's state: Keyv namespaces on one backend picked by STORE_URL's scheme,
- * plus `claim`, the one write that must be atomic across processes.
+ * The bot's state on one backend picked by STORE_URL's scheme, through one connection
+ * (one pool for PostgreSQL) that every namespace and claim shares, plus `claim`, the one
+ * write that must be atomic across processes.
  */
 export interface Store {
   readonly url: string;
-  namespace(name: string): Keyv;
+  namespace(name: string): Namespace;
   /** Writes `key` only if nobody has; true when this caller won the claim. */
   claim(key: string, owner: string): Promise<boolean>;
   /** Gives a claim up again, so that a failed attempt can be retried. */
@@ -22,47 +33,70 @@ export interface Store {
 }
 
 export interface StoreOptions {
-  /** Called with every error a namespace's backend reports, e.g. to count them. */
+  /** Called with every error the backend reports, e.g. to count them. */
   onError?: (error: unknown) => void;
 }
 
-type Backend = 'sqlite' | 'redis' | 'postgres';
-
-function backendOf(url: string): Backend {
-  if (url.startsWith('sqlite:')) return 'sqlite';
-  if (url.startsWith('redis:') || url.startsWith('rediss:')) return 'redis';
-  return 'postgres';
+/** The one adapter of a store, with what differs between backends. */
+interface Backend {
+  adapter: KeyvSqlite | KeyvPostgres | KeyvRedis<string>;
+  /** Where a namespace's record lives: the keys one Keyv per namespace wrote before, so existing data stays readable. */
+  keyOf(name: string, key: string): string;
+  claim(key: string, owner: string): Promise<boolean>;
+  release(key: string, owner: string): Promise<void>;
+  disconnect(): Promise<void>;
 }
 
-function createAdapter(backend: Backend, url: string): KeyvStoreAdapter {
-  if (backend === 'sqlite') {
-    const file = url.replace(/^sqlite:\/\//, '');
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    // Several namespaces share the file; wait for each other's writes rather than fail.
-    return new KeyvSqlite({ uri: url, busyTimeout: 10_000 }) as unknown as KeyvStoreAdapter;
-  }
-  if (backend === 'redis') return new KeyvRedis(url) as unknown as KeyvStoreAdapter;
-  return new KeyvPostgres({ uri: url }) as unknown as KeyvStoreAdapter;
+function redisBackend(url: string): Backend {
+  const adapter = new KeyvRedis<string>(url);
+  return {
+    adapter,
+    // A namespaced Keyv prefixed `name:`, and @keyv/redis then added its own `name::`.
+    keyOf: (name, key) => adapter.createKeyPrefix(`${name}:${key}`, name),
+    async claim(key, owner) {
+      const client = await adapter.getClient();
+      return (await client.set(`claim:${key}`, owner, { NX: true })) === 'OK';
+    },
+    async release(key, owner) {
+      const client = await adapter.getClient();
+      if ((await client.get(`claim:${key}`)) === owner) await client.del(`claim:${key}`);
+    },
+    disconnect: () => adapter.disconnect(),
+  };
 }
 
 const CLAIMS_TABLE = 'marginalia_claims';
 
-export function openStore(url: string, options: StoreOptions = {}): Store {
-  const backend = backendOf(url);
-  const namespaces = new Map<string, Keyv>();
-  // Claims use the first adapter's connection, so they need no extra setup.
-  let claimAdapter: KeyvStoreAdapter | undefined;
+const CLAIM_SQL = {
+  sqlite: {
+    insert: `INSERT OR IGNORE INTO ${CLAIMS_TABLE} (key, owner) VALUES (?, ?)`,
+    owner: `SELECT owner FROM ${CLAIMS_TABLE} WHERE key = ?`,
+    release: `DELETE FROM ${CLAIMS_TABLE} WHERE key = ? AND owner = ?`,
+  },
+  postgres: {
+    insert: `INSERT INTO ${CLAIMS_TABLE} (key, owner) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+    owner: `SELECT owner FROM ${CLAIMS_TABLE} WHERE key = $1`,
+    release: `DELETE FROM ${CLAIMS_TABLE} WHERE key = $1 AND owner = $2`,
+  },
+};
+
+function sqlBackend(dialect: 'sqlite' | 'postgres', url: string): Backend {
+  let adapter: KeyvSqlite | KeyvPostgres;
+  if (dialect === 'sqlite') {
+    const file = url.replace(/^sqlite:\/\//, '');
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    // Other processes share the file; wait for their writes rather than fail.
+    adapter = new KeyvSqlite({ uri: url, busyTimeout: 10_000 });
+  } else {
+    adapter = new KeyvPostgres({ uri: url });
+  }
+  // The adapters' types are loose here, and only here: both type their public `query` as returning `any`
+  // (the driver's rows), and @keyv/sqlite its parameters as spread, though sqlite3 takes one array as pg does.
+  const query = async (text: string, params: string[]): Promise<Array<{ owner: string }>> => adapter.query(text, params);
+
+  const statements = CLAIM_SQL[dialect];
   let claimsReady: Promise<void> | undefined;
-
-  const adapterForClaims = (): KeyvStoreAdapter => {
-    claimAdapter ??= createAdapter(backend, url);
-    return claimAdapter;
-  };
-
-  const sql = async (text: string, ...params: unknown[]): Promise<Array<{ owner: string }>> => {
-    const adapter = adapterForClaims() as unknown as { query: (q: string, ...p: unknown[]) => Promise<Array<{ owner: string }>> };
-    // @keyv/sqlite takes parameters spread, @keyv/postgres as one array.
-    const query = (q: string, values: unknown[]) => (backend === 'sqlite' ? adapter.query(q, ...values) : adapter.query(q, values));
+  const claims = async (text: string, params: string[]) => {
     // Two processes creating the table at once make PostgreSQL report a duplicate (23505, 42P07, 42710): it exists.
     claimsReady ??= query(`CREATE TABLE IF NOT EXISTS ${CLAIMS_TABLE} (key VARCHAR(255) PRIMARY KEY, owner TEXT NOT NULL)`, []).then(
       () => undefined,
@@ -74,63 +108,90 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     return query(text, params);
   };
 
-  const redis = () => (adapterForClaims() as unknown as KeyvRedis<unknown>).getClient();
+  return {
+    adapter,
+    keyOf: (name, key) => `${name}:${key}`,
+    async claim(key, owner) {
+      await claims(statements.insert, [key, owner]);
+      const rows = await claims(statements.owner, [key]);
+      return rows[0]?.owner === owner;
+    },
+    async release(key, owner) {
+      await claims(statements.release, [key, owner]);
+    },
+    async disconnect() {
+      // @keyv/postgres keeps one pool per process: another store of this process may have ended it.
+      await adapter.disconnect().catch((error: Error) => {
+        if (!/end on pool more than once/.test(error.message)) throw error;
+      });
+    },
+  };
+}
 
-  const namespace = (name: string): Keyv => {
-    let keyv = namespaces.get(name);
-    if (!keyv) {
+function backendFor(url: string): Backend {
+  if (url.startsWith('sqlite:')) return sqlBackend('sqlite', url);
+  if (url.startsWith('redis:') || url.startsWith('rediss:')) return redisBackend(url);
+  return sqlBackend('postgres', url);
+}
+
+export function openStore(url: string, options: StoreOptions = {}): Store {
+  // Opened on first use, as a store that is never read needs no connection.
+  let opened: { backend: Backend; keyv: Keyv } | undefined;
+  let closing: Promise<void> | undefined;
+  const open = () => {
+    if (!opened) {
+      const backend = backendFor(url);
+      // No Keyv namespace: Keyv would write it onto the shared adapter, so each Namespace keys its own records.
       // A failed read must fail loudly: Keyv's default turns it into "not found".
-      keyv = new Keyv({ store: createAdapter(backend, url), namespace: name, throwOnErrors: true });
+      const keyv = new Keyv({ store: backend.adapter, namespace: undefined, throwOnErrors: true });
       if (options.onError) keyv.on('error', options.onError);
-      namespaces.set(name, keyv);
+      opened = { backend, keyv };
     }
-    return keyv;
+    return opened;
+  };
+
+  const namespace = (name: string): Namespace => {
+    const keyOf = (key: string) => open().backend.keyOf(name, key);
+    return {
+      name,
+      async get(key) {
+        return open().keyv.get(keyOf(key));
+      },
+      async set(key, value, ttlMs) {
+        await open().keyv.set(keyOf(key), value, ttlMs);
+      },
+      async delete(key) {
+        await open().keyv.delete(keyOf(key));
+      },
+      async *entries() {
+        const { backend, keyv } = open();
+        // Every adapter lists `name:key` for `iterator(name)`; SQL's LIKE also matches other cases and `_`, hence the check.
+        const prefix = `${name}:`;
+        // Read in full before yielding: a caller deleting as it goes would make SQLite's paging by offset skip records.
+        const listed: Array<[string, string]> = [];
+        for await (const [key, raw] of backend.adapter.iterator(name)) {
+          if (typeof key === 'string' && key.startsWith(prefix) && typeof raw === 'string') listed.push([key.slice(prefix.length), raw]);
+        }
+        for (const [key, raw] of listed) {
+          const data = await keyv.deserializeData<unknown>(raw);
+          if (typeof data?.expires === 'number' && data.expires < Date.now()) await keyv.delete(keyOf(key));
+          else if (data) yield [key, data.value];
+        }
+      },
+    };
   };
 
   return {
     url,
     namespace,
-    async claim(key, owner) {
-      if (backend === 'redis') {
-        const client = await redis();
-        return (await client.set(`claim:${key}`, owner, { NX: true })) === 'OK';
-      }
-      const insert =
-        backend === 'sqlite'
-          ? `INSERT OR IGNORE INTO ${CLAIMS_TABLE} (key, owner) VALUES (?, ?)`
-          : `INSERT INTO ${CLAIMS_TABLE} (key, owner) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`;
-      await sql(insert, key, owner);
-      const select = `SELECT owner FROM ${CLAIMS_TABLE} WHERE key = ${backend === 'sqlite' ? '?' : '$1'}`;
-      const rows = await sql(select, key);
-      return rows[0]?.owner === owner;
-    },
-    async release(key, owner) {
-      if (backend === 'redis') {
-        const client = await redis();
-        if ((await client.get(`claim:${key}`)) === owner) await client.del(`claim:${key}`);
-        return;
-      }
-      const placeholders = backend === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
-      await sql(`DELETE FROM ${CLAIMS_TABLE} WHERE key = ${placeholders[0]} AND owner = ${placeholders[1]}`, key, owner);
-    },
+    claim: (key, owner) => open().backend.claim(key, owner),
+    release: (key, owner) => open().backend.release(key, owner),
     async ping() {
       await namespace('health').get('ping');
     },
-    async close() {
-      const adapters = [...namespaces.values()].map((keyv) => keyv.store as KeyvStoreAdapter);
-      if (claimAdapter) adapters.push(claimAdapter);
-      namespaces.clear();
-      claimAdapter = undefined;
-      // @keyv/postgres shares one pool per process: ending it once closes every adapter.
-      // Another Store of this process may have ended that pool already.
-      const toClose = backend === 'postgres' ? adapters.slice(0, 1) : adapters;
-      await Promise.all(
-        toClose.map((adapter) =>
-          adapter.disconnect?.().catch((error: Error) => {
-            if (!/end on pool more than once/.test(error.message)) throw error;
-          }),
-        ),
-      );
+    close() {
+      closing ??= opened ? opened.backend.disconnect() : Promise.resolve();
+      return closing;
     },
   };
 }

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from '@keyv/redis';
 
 /**
  * Real Redis and PostgreSQL servers on 127.0.0.1 for the store tests, each in its
@@ -11,6 +12,8 @@ import path from 'node:path';
  */
 export interface TestServer {
   url: string;
+  /** Client connections the server holds now, as the server counts them. */
+  connections(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -65,7 +68,24 @@ export async function startRedis(): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', detached: true });
   await waitForPort(port, child, 'redis-server');
-  return { url: `redis://127.0.0.1:${port}`, stop: stopper(child, dir, 'SIGINT') };
+  const url = `redis://127.0.0.1:${port}`;
+  // One probe for the server's life, so that its own connection is always exactly one of the count.
+  let probe: ReturnType<typeof createClient> | undefined;
+  const stop = stopper(child, dir, 'SIGINT');
+  return {
+    url,
+    async connections() {
+      if (!probe) {
+        probe = createClient({ url });
+        await probe.connect();
+      }
+      return Number(/connected_clients:(\d+)/.exec(String(await probe.info('clients')))?.[1]) - 1;
+    },
+    async stop() {
+      await probe?.close();
+      await stop();
+    },
+  };
 }
 
 /** PostgreSQL refuses to run as root, so as root the cluster belongs to the postgres user. */
@@ -85,5 +105,28 @@ export async function startPostgres(): Promise<TestServer> {
   const child = spawn(command!, args, { stdio: 'ignore', detached: true });
   await waitForPort(port, child, 'postgres');
   // SIGTERM is PostgreSQL's smart shutdown: it lets the last pooled connections close first.
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: stopper(child, dir, 'SIGTERM') };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    connections: async () => postgresClientBackends(path.join(dir, 'data')),
+    stop: stopper(child, dir, 'SIGTERM'),
+  };
+}
+
+/**
+ * PostgreSQL serves each client connection with a child process of the postmaster titled
+ * `postgres: user database host(port) state`: counting them is counting pg_stat_activity's
+ * client backends, without a client of our own to subtract.
+ */
+function postgresClientBackends(dataDir: string): number {
+  const postmaster = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0];
+  let count = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const parent = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (parent === postmaster && /^postgres: .* 127\.0\.0\.1\(\d+\)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) count += 1;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return count;
 }
