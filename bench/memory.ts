@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBotProcess } from '../loopback/bot-process.js';
-import { startLoopback } from '../loopback/index.js';
+import { startLoopback } from '@marginalia/loopback';
+import { startBotProcess } from '../tools/bot-process.js';
 
 const GUILDS = Number(process.env.BENCH_GUILDS ?? 1_000);
 const SETTLE_MS = 5_000;

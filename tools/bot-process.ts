@@ -1,8 +1,13 @@
+// The bot as a child process, pointed at a Discord on loopback: deploys the commands with the real
+// deploy script and starts the bot through its real entry point. It lives in tools/, not in
+// test/helpers/ or in the package, because it knows the app (src/, dist/) and both the tests and the
+// sandbox (tools/sandbox/) use it; tools/ never imports test/, and the package never imports the app.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Loopback } from './server.js';
+import type { Loopback } from '@marginalia/loopback';
 
+/** The project's root, one folder above tools/. */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BotProcessOptions {

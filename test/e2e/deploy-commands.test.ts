@@ -1,8 +1,8 @@
 // SPEC 13: `npm run deploy-commands` reports a refused token, an unknown guild or a wrong
 // application id in one line that names the variable, like `npm start`, and exits 1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDeploy } from '../../loopback/bot-process.js';
-import { startLoopback, type Loopback } from '../../loopback/index.js';
+import { startLoopback, type Loopback } from '@marginalia/loopback';
+import { runDeploy } from '../../tools/bot-process.js';
 
 let lb: Loopback;
 

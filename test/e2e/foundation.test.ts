@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermissionFlagsBits } from 'discord.js';
 import { customIdOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
 
 let session: Session;
@@ -23,7 +22,8 @@ describe('deploy-commands on the loopback Discord', () => {
       ['search', ['query', 'article', 'public']],
       ['show', ['ref', 'public']],
     ]);
-    expect(commands.find((c) => c.name === 'settings')!.defaultMemberPermissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    // `/settings show` is for everyone: the bot itself refuses `set` and `reset` (SPEC section 4).
+    expect(commands.find((c) => c.name === 'settings')!.defaultMemberPermissions).toBeNull();
   });
 });
 
@@ -143,8 +143,22 @@ describe('/settings', () => {
     expect((await (await slash({ user: 'admin', name: 'settings', subcommand: 'set' })).reply()).content).toContain('Choose at least one setting');
   });
 
-  it('GIVEN a plain member THEN Discord does not offer /settings (default permission Manage Server)', async () => {
-    await expect(slash({ user: 'member', name: 'settings', subcommand: 'show' })).rejects.toThrow(/permission/i);
+  it('GIVEN a plain member THEN /settings show works, and set and reset are refused privately without changing anything', async () => {
+    const adminShow = async () => textOf(await (await slash({ user: 'admin', name: 'settings', subcommand: 'show' })).reply());
+    await (await slash({ user: 'admin', name: 'settings', subcommand: 'set', options: { results_per_page: 3 } })).reply();
+    const before = await adminShow();
+    expect(before).toContain('results_per_page: 3');
+    const show = await (await slash({ user: 'member', name: 'settings', subcommand: 'show' })).reply();
+    expect(show.ephemeral).toBe(true);
+    expect(textOf(show)).toBe(before);
+    const set = await (await slash({ user: 'member', name: 'settings', subcommand: 'set', options: { results_per_page: 9 } })).reply();
+    expect(set.ephemeral).toBe(true);
+    expect(set.content).toContain('You need the **Manage Server** permission to use `/settings set`');
+    const reset = await (await slash({ user: 'member', name: 'settings', subcommand: 'reset' })).reply();
+    expect(reset.ephemeral).toBe(true);
+    expect(reset.content).toContain('**Manage Server**');
+    expect(await adminShow()).toBe(before);
+    await (await slash({ user: 'admin', name: 'settings', subcommand: 'reset' })).reply();
   });
 
   it('GIVEN a setting changed before a restart THEN it is there after a new start on the same store', async () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { deployToLoopback, startBotProcess, type BotProcess, type BotProcessOptions } from '../../loopback/bot-process.js';
-import { startLoopback, type Loopback, type MessageRecord } from '../../loopback/index.js';
+import { startLoopback, type Loopback, type MessageRecord } from '@marginalia/loopback';
+import { deployToLoopback, startBotProcess, type BotProcess, type BotProcessOptions } from '../../tools/bot-process.js';
 
 export interface Session {
   lb: Loopback;

@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deployToLoopback, startBotProcess, type BotProcess } from '../../loopback/bot-process.js';
-import { startLoopback, type Loopback } from '../../loopback/index.js';
+import { startLoopback, type Loopback } from '@marginalia/loopback';
+import { deployToLoopback, startBotProcess, type BotProcess } from '../../tools/bot-process.js';
 import { freePort } from '../helpers/servers.js';
 import { textOf } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageRecord } from '../../loopback/index.js';
+import type { MessageRecord } from '@marginalia/loopback';
 import { componentsOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
 
 let session: Session;

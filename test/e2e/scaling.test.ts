@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployToLoopback, startBotProcess, type BotProcess } from '../../loopback/bot-process.js';
-import { startLoopback, type Loopback } from '../../loopback/index.js';
+import { startLoopback, type Loopback } from '@marginalia/loopback';
+import { deployToLoopback, startBotProcess, type BotProcess } from '../../tools/bot-process.js';
 import { freePort, hasBinary, serversRequired, startRedis, type TestServer } from '../helpers/servers.js';
 import { textOf } from './harness.js';
 

@@ -1,6 +1,6 @@
 import type { ApplicationCommandOptionChoiceData, BaseMessageOptions } from 'discord.js';
 import { expect } from 'vitest';
-import { checkAutocomplete, checkMessage } from '../../loopback/limits.js';
+import { checkAutocomplete, checkMessage } from '@marginalia/loopback';
 
 type Json = Record<string, unknown>;
 

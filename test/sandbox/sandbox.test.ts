@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputError, parseLine, parseSlash } from '../../loopback/sandbox-parse.js';
-import type { CommandOption, CommandRecord } from '../../loopback/types.js';
+import type { CommandOption, CommandRecord } from '@marginalia/loopback';
+import { InputError, parseLine, parseSlash } from '../../tools/sandbox/parse.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 async function runSandbox(lines: string[]): Promise<{ code: number | null; output: string; leftovers: string[] }> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'marginalia-sandbox-test-'));
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'loopback/sandbox.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/sandbox/index.ts'], {
       cwd: root,
       env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],

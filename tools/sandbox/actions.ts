@@ -1,12 +1,10 @@
 // Carrying out what was typed at the sandbox prompt, as the person it types as.
-import { PermissionFlagsBits } from 'discord.js';
-import type { InteractionRun } from './run.js';
-import { describeCommands, SANDBOX_HELP } from './sandbox-help.js';
-import { InputError, parseLine, parseSlash, type Action, type ParsedSlash } from './sandbox-parse.js';
-import { interactive, renderChoices } from './sandbox-render.js';
-import type { Screen } from './sandbox-screen.js';
-import type { Loopback } from './server.js';
-import type { CommandRecord } from './types.js';
+import { ApplicationCommandType, ComponentType, InteractionResponseType, PermissionFlagsBits } from 'discord.js';
+import type { CommandRecord, InteractionRun, Loopback } from '@marginalia/loopback';
+import { describeCommands, SANDBOX_HELP } from './help.js';
+import { InputError, parseLine, parseSlash, type Action, type ParsedSlash } from './parse.js';
+import { interactive, renderChoices } from './render.js';
+import type { Screen } from './screen.js';
 
 /** The driver's and the server's messages, without their prefix and with permission names spelled out. */
 function errorText(error: unknown): string {
@@ -107,7 +105,7 @@ export class Actions {
       case 'select':
         return this.#component(action);
       case 'menu': {
-        const menus = this.#commands().filter((c) => c.type === 3);
+        const menus = this.#commands().filter((c) => c.type === ApplicationCommandType.Message);
         const name = action.name ?? menus.map((m) => m.name).sort((a, b) => b.length - a.length).find((n) => action.text.toLowerCase().startsWith(n.toLowerCase()));
         if (!name || !menus.some((m) => m.name === name)) {
           throw new InputError(`No message context menu by that name; the bot registered: ${menus.map((m) => m.name).join(', ') || 'none'}`);
@@ -179,7 +177,7 @@ export class Actions {
     if (!menu) throw new InputError(`Message #${n} has no select menu`);
     if (menu.disabled) throw new InputError(`The menu on message #${n} is disabled`);
     let values = action.values;
-    if (menu.type === 3) {
+    if (menu.type === ComponentType.StringSelect) {
       const options = menu.options ?? [];
       values = action.values.map((v) => {
         const option = /^\d+$/.test(v) ? options[Number(v) - 1] : undefined;
@@ -197,7 +195,7 @@ export class Actions {
   async #reply(run: InteractionRun, label: string): Promise<void> {
     this.screen.labels.set(run.id, label);
     const response = await run.response();
-    if (response.type === 9) {
+    if (response.type === InteractionResponseType.Modal) {
       const modal = response.data ?? {};
       this.screen.flush();
       this.print(this.screen.style.dim(`The bot opened a form "${String(modal['title'] ?? '')}"; the sandbox cannot fill in forms.`));

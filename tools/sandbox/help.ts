@@ -1,7 +1,18 @@
 // What can be typed at the sandbox prompt: its own verbs, and the commands the bot registered.
-import type { CommandOption, CommandRecord } from './types.js';
+import type { CommandOption, CommandRecord } from '@marginalia/loopback';
+import { ApplicationCommandOptionType as O, ApplicationCommandType } from 'discord.js';
 
-export const TYPE_NAMES: Record<number, string> = { 3: 'text', 4: 'whole number', 5: 'true or false', 6: 'user', 7: 'channel', 8: 'role', 9: 'user or role', 10: 'number', 11: 'attachment' };
+export const TYPE_NAMES: Partial<Record<O, string>> = {
+  [O.String]: 'text',
+  [O.Integer]: 'whole number',
+  [O.Boolean]: 'true or false',
+  [O.User]: 'user',
+  [O.Channel]: 'channel',
+  [O.Role]: 'role',
+  [O.Mentionable]: 'user or role',
+  [O.Number]: 'number',
+  [O.Attachment]: 'attachment',
+};
 
 export const SANDBOX_HELP = [
   'Type a slash command as in Discord, options as name:value:',
@@ -39,18 +50,18 @@ export function describeOptions(level: CommandOption[]): string {
 export function describeCommands(commands: CommandRecord[]): string[] {
   const lines: string[] = [];
   for (const command of commands) {
-    if (command.type === 3) {
+    if (command.type === ApplicationCommandType.Message) {
       lines.push(`menu ${command.name} <text>    (message context menu)`);
       continue;
     }
-    if (command.type !== 1) continue;
-    const nested = command.options.filter((o) => o.type === 1 || o.type === 2);
+    if (command.type !== ApplicationCommandType.ChatInput) continue;
+    const nested = command.options.filter((o) => o.type === O.Subcommand || o.type === O.SubcommandGroup);
     if (!nested.length) {
       lines.push(`/${command.name}  ${command.options.length ? describeOptions(command.options) : ''}`.trimEnd());
       continue;
     }
     for (const option of nested) {
-      const subs = option.type === 2 ? (option.options ?? []).map((s) => ({ name: `${option.name} ${s.name}`, level: s.options ?? [] })) : [{ name: option.name, level: option.options ?? [] }];
+      const subs = option.type === O.SubcommandGroup ? (option.options ?? []).map((s) => ({ name: `${option.name} ${s.name}`, level: s.options ?? [] })) : [{ name: option.name, level: option.options ?? [] }];
       for (const sub of subs) lines.push(`/${command.name} ${sub.name}  ${sub.level.length ? describeOptions(sub.level) : ''}`.trimEnd());
     }
   }

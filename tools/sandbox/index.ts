@@ -5,13 +5,11 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clearLine, createInterface, cursorTo } from 'node:readline';
-import { deployToLoopback, startBotProcess, type BotProcess } from './bot-process.js';
-import { Actions } from './sandbox-actions.js';
-import { style } from './sandbox-render.js';
-import { Screen } from './sandbox-screen.js';
-import { createDefaultWorld } from './default-world.js';
-import { startLoopback, type Loopback } from './server.js';
-import type { World } from './world.js';
+import { createDefaultWorld, startLoopback, type Loopback, type World } from '@marginalia/loopback';
+import { deployToLoopback, startBotProcess, type BotProcess } from '../bot-process.js';
+import { Actions } from './actions.js';
+import { style } from './render.js';
+import { Screen } from './screen.js';
 
 interface Args {
   store?: string;

@@ -1,9 +1,9 @@
 // Reading what a person types at the sandbox prompt: sandbox verbs, and slash commands typed
 // as in Discord (`/passage show ref:former-kazakhstan:2 public:true`), checked against the
 // command definitions the bot registered.
-import type { OptionValue } from './driver-options.js';
-import { describeOptions, TYPE_NAMES } from './sandbox-help.js';
-import type { CommandOption, CommandRecord } from './types.js';
+import type { CommandOption, CommandRecord, OptionValue } from '@marginalia/loopback';
+import { ApplicationCommandOptionType as O, ApplicationCommandType } from 'discord.js';
+import { describeOptions, TYPE_NAMES } from './help.js';
 
 /** A slash command as the driver takes it. */
 export interface ParsedSlash {
@@ -114,10 +114,10 @@ function levelOf(command: CommandRecord, words: string[], where: string[]): { gr
   let used = 0;
   let group: string | undefined;
   let subcommand: string | undefined;
-  const groups = level.filter((o) => o.type === 2);
-  if (groups.length || level.some((o) => o.type === 1)) {
+  const groups = level.filter((o) => o.type === O.SubcommandGroup);
+  if (groups.length || level.some((o) => o.type === O.Subcommand)) {
     const word = words[used]?.toLowerCase();
-    const nested = level.filter((o) => o.type === 1 || o.type === 2);
+    const nested = level.filter((o) => o.type === O.Subcommand || o.type === O.SubcommandGroup);
     const found = nested.find((o) => o.name === word);
     if (!found) {
       const list = nested.map((o) => o.name).join(', ');
@@ -125,7 +125,7 @@ function levelOf(command: CommandRecord, words: string[], where: string[]): { gr
     }
     used += 1;
     where.push(found.name);
-    if (found.type === 2) {
+    if (found.type === O.SubcommandGroup) {
       group = found.name;
       const subs = found.options ?? [];
       const next = words[used]?.toLowerCase();
@@ -151,26 +151,26 @@ function convert(definition: CommandOption, raw: string, where: string): OptionV
     return choice.value;
   }
   switch (definition.type) {
-    case 3:
+    case O.String:
       return value;
-    case 4:
+    case O.Integer:
       if (!/^-?\d+$/.test(value)) throw new InputError(`${where} option ${definition.name} takes a whole number, not "${value}"`);
       return Number(value);
-    case 10:
+    case O.Number:
       if (!/^-?\d+(\.\d+)?$/.test(value)) throw new InputError(`${where} option ${definition.name} takes a number, not "${value}"`);
       return Number(value);
-    case 5: {
+    case O.Boolean: {
       const lower = value.toLowerCase();
       if (['true', 'yes', 'on'].includes(lower)) return true;
       if (['false', 'no', 'off'].includes(lower)) return false;
       throw new InputError(`${where} option ${definition.name} takes true or false, not "${value}"`);
     }
-    case 6:
-    case 8:
-    case 9:
+    case O.User:
+    case O.Role:
+    case O.Mentionable:
       // `@Readers`, `@member`, `<@id>`, `<@&id>`: the driver resolves names and ids.
       return /^<@[!&]?(\d+)>$/.exec(value)?.[1] ?? value.replace(/^@/, '');
-    case 7:
+    case O.Channel:
       return /^<#(\d+)>$/.exec(value)?.[1] ?? value.replace(/^#/, '');
     default:
       throw new InputError(`${where} option ${definition.name} is a ${TYPE_NAMES[definition.type] ?? `type ${definition.type}`}, which the sandbox cannot type`);
@@ -185,7 +185,7 @@ function convert(definition: CommandOption, raw: string, where: string): OptionV
 export function parseSlash(text: string, commands: CommandRecord[], focused = false): ParsedSlash {
   const body = text.replace(/^\//, '').trim();
   const name = (/^\S+/.exec(body)?.[0] ?? '').toLowerCase();
-  const slashCommands = commands.filter((c) => c.type === 1);
+  const slashCommands = commands.filter((c) => c.type === ApplicationCommandType.ChatInput);
   const command = slashCommands.find((c) => c.name === name);
   if (!command) {
     const known = slashCommands.map((c) => `/${c.name}`).join(', ');

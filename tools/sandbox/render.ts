@@ -1,7 +1,6 @@
 // A message as text for the sandbox's terminal: content, embeds, numbered buttons and menu options.
-import type { Component } from './driver-components.js';
-import type { MessageRecord } from './types.js';
-import type { World } from './world.js';
+import type { Component, MessageRecord, World } from '@marginalia/loopback';
+import { ButtonStyle, ComponentType as C } from 'discord.js';
 
 export interface Style {
   ansi: boolean;
@@ -32,7 +31,7 @@ interface Part extends Component {
   options?: SelectOption[];
 }
 
-const SELECTS = new Set([3, 5, 6, 7, 8]);
+const SELECTS = new Set<C>([C.StringSelect, C.UserSelect, C.RoleSelect, C.MentionableSelect, C.ChannelSelect]);
 
 function* walk(components: Part[]): Generator<Part> {
   for (const component of components) {
@@ -47,7 +46,7 @@ function* walk(components: Part[]): Generator<Part> {
 export function interactive(message: MessageRecord): { buttons: Part[]; menus: Part[] } {
   const all = [...walk(message.components as Part[])];
   return {
-    buttons: all.filter((c) => c.type === 2 && c.custom_id && c.style !== 5 && c.style !== 6),
+    buttons: all.filter((c) => c.type === C.Button && c.custom_id && c.style !== ButtonStyle.Link && c.style !== ButtonStyle.Premium),
     menus: all.filter((c) => SELECTS.has(c.type) && c.custom_id),
   };
 }
@@ -82,7 +81,7 @@ function timestamp(seconds: number, format: string): string {
 }
 
 /** Mentions, channels, timestamps and emoji as a person sees them in Discord's client. */
-export function resolveMarkup(world: World, guildId: string | null, text: string): string {
+function resolveMarkup(world: World, guildId: string | null, text: string): string {
   return text
     .replace(/<#(\d+)>/g, (_, id: string) => `#${world.channel(id)?.name ?? 'unknown-channel'}`)
     .replace(/<@&(\d+)>/g, (_, id: string) => `@${(guildId && world.role(guildId, id)?.name) || 'unknown-role'}`)
@@ -155,13 +154,13 @@ function renderComponents(s: Style, text: (t: string) => string, message: Messag
   };
   // Buttons keep their rows as on Discord; link buttons are shown with their address.
   for (const part of walk(message.components as Part[])) {
-    if (part.type === 1) endRow();
-    if (part.type === 10 && part.content) {
+    if (part.type === C.ActionRow) endRow();
+    if (part.type === C.TextDisplay && part.content) {
       endRow();
       rows.push(text(part.content));
     }
-    if (part.type !== 2) continue;
-    if (part.style === 5) {
+    if (part.type !== C.Button) continue;
+    if (part.style === ButtonStyle.Link) {
       row.push(`[link] ${buttonLabel(part)} → ${part.url ?? ''}`);
       continue;
     }
@@ -179,13 +178,18 @@ function renderComponents(s: Style, text: (t: string) => string, message: Messag
     const name = menus.length > 1 ? `Menu ${index + 1}` : 'Menu';
     const state = menu.disabled ? ' (disabled)' : '';
     lines.push(`${name}${menu.placeholder ? ` "${text(menu.placeholder)}"` : ''}${state} (${how})`);
-    if (menu.type === 3) {
+    if (menu.type === C.StringSelect) {
       (menu.options ?? []).forEach((option, i) => {
         const description = option.description ? s.dim(` · ${text(option.description)}`) : '';
         lines.push(`  ${i + 1}. ${text(option.label ?? option.value)}${option.default ? ' (default)' : ''}${description}`);
       });
     } else {
-      const kinds: Record<number, string> = { 5: 'users, as @member', 6: 'roles, as @Readers', 7: 'users or roles', 8: 'channels, as #study' };
+      const kinds: Partial<Record<C, string>> = {
+        [C.UserSelect]: 'users, as @member',
+        [C.RoleSelect]: 'roles, as @Readers',
+        [C.MentionableSelect]: 'users or roles',
+        [C.ChannelSelect]: 'channels, as #study',
+      };
       lines.push(s.dim(`  (pick ${kinds[menu.type] ?? 'values'} by name)`));
     }
   });

@@ -1,9 +1,7 @@
 // What the sandbox has shown: every message gets a number the first time it appears; new and
 // edited messages are printed once things are quiet, so a burst of edits prints only the last state.
-import { renderMessage, interactive, type Style } from './sandbox-render.js';
-import type { Loopback } from './server.js';
-import type { MessageRecord } from './types.js';
-import type { Dispatch } from './world.js';
+import type { Dispatch, Loopback, MessageRecord } from '@marginalia/loopback';
+import { renderMessage, interactive, type Style } from './render.js';
 
 const QUIET_MS = 300;
 const MAX_DELAY_MS = 1500;

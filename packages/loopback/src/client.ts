@@ -1,7 +1,8 @@
-// The real discord.js client, pointed at a loopback server, for the loopback's own tests.
+// The real discord.js client, pointed at a loopback server: `@marginalia/loopback/client`.
+// Not exported from index.ts, so that only a consumer that has discord.js loads it.
 import { once } from 'node:events';
 import { Client, GatewayIntentBits, type ClientOptions } from 'discord.js';
-import type { Loopback } from '../../loopback/index.js';
+import type { Loopback } from './server.js';
 
 /** Logs a client in with only the Guilds intent and waits for `clientReady` (all guilds received). */
 export async function connectClient(lb: Loopback, options: Partial<ClientOptions> = {}): Promise<Client<true>> {

@@ -1,12 +1,13 @@
 // Discord's rules for application command definitions (PUT/POST /applications/{id}/commands).
+import { ApplicationCommandOptionType as O, ApplicationCommandType } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { discordIssue, toIssues, type FormIssue } from './form-errors.js';
 
 type Key = PropertyKey;
 const CHAT_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-const SUBCOMMAND = 1;
-const GROUP = 2;
-const WITH_CHOICES = new Set([3, 4, 10]);
+const SUBCOMMAND = O.Subcommand;
+const GROUP = O.SubcommandGroup;
+const WITH_CHOICES = new Set([O.String, O.Integer, O.Number]);
 
 const chatName = z
   .string()
@@ -16,7 +17,7 @@ const chatName = z
 const choice = z.looseObject({ name: z.string().min(1).max(100), value: z.union([z.string().min(1).max(100), z.number()]) });
 
 interface Option {
-  type: number;
+  type: O;
   name: string;
   description: string;
   required?: boolean | undefined;
@@ -28,7 +29,7 @@ interface Option {
 const optionSchema: z.ZodType<Option> = z.lazy(() =>
   z
     .looseObject({
-      type: z.number().int().min(1).max(11),
+      type: z.number().int().min(O.Subcommand).max(O.Attachment),
       name: chatName,
       description: z.string().min(1).max(100),
       required: z.boolean().optional(),
@@ -85,14 +86,14 @@ function textLength(option: { name: string; description?: string; choices?: Opti
 
 const commandSchema = z
   .looseObject({
-    type: z.number().int().min(1).max(4).optional(),
+    type: z.number().int().min(ApplicationCommandType.ChatInput).max(ApplicationCommandType.PrimaryEntryPoint).optional(),
     name: z.string().min(1).max(32),
     description: z.string().max(100).optional(),
     options: z.array(optionSchema).max(25).optional(),
     default_member_permissions: z.string().regex(/^\d+$/).nullish(),
   })
   .superRefine((command, ctx) => {
-    const chatInput = (command.type ?? 1) === 1;
+    const chatInput = (command.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput;
     if (chatInput) {
       const name = chatName.safeParse(command.name);
       if (!name.success) ctx.addIssue(discordIssue(['name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid'));
@@ -108,7 +109,11 @@ const commandSchema = z
   });
 
 /** Per scope: 100 chat input commands, 5 user and 5 message context menu commands. */
-const MAX_BY_TYPE: Record<number, number> = { 1: 100, 2: 5, 3: 5 };
+const MAX_BY_TYPE: Partial<Record<ApplicationCommandType, number>> = {
+  [ApplicationCommandType.ChatInput]: 100,
+  [ApplicationCommandType.User]: 5,
+  [ApplicationCommandType.Message]: 5,
+};
 
 export function checkCommand(body: unknown, prefix: Key[] = []): FormIssue[] {
   const result = commandSchema.safeParse(body, { reportInput: true });
@@ -118,10 +123,10 @@ export function checkCommand(body: unknown, prefix: Key[] = []): FormIssue[] {
 export function checkCommandList(body: unknown): FormIssue[] {
   if (!Array.isArray(body)) return [{ path: '', code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' }];
   const issues = body.flatMap((command, i) => checkCommand(command, [i]));
-  const counts = new Map<number, number>();
+  const counts = new Map<ApplicationCommandType, number>();
   const names = new Set<string>();
-  body.forEach((command: { type?: number; name?: string }, i) => {
-    const type = command.type ?? 1;
+  body.forEach((command: { type?: ApplicationCommandType; name?: string }, i) => {
+    const type = command.type ?? ApplicationCommandType.ChatInput;
     counts.set(type, (counts.get(type) ?? 0) + 1);
     const key = `${type}:${command.name}`;
     if (names.has(key)) issues.push({ path: String(i), code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: 'Application command names must be unique' });

@@ -1,4 +1,5 @@
 // Limits on message and modal components, classic (action rows) and Components V2.
+import { ButtonStyle, ComponentType as C, TextInputStyle } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { toIssues, type FormIssue } from './form-errors.js';
 
@@ -7,15 +8,15 @@ type Key = PropertyKey;
 const customId = z.string().min(1).max(100);
 const anyComponent = z.looseObject({ type: z.number().int() });
 
-const schemas: Record<number, z.ZodType> = {
-  1: z.looseObject({ type: z.literal(1), components: z.array(anyComponent).min(1).max(5) }),
-  2: z.looseObject({
-    style: z.number().int().min(1).max(6),
+const schemas: Partial<Record<C, z.ZodType>> = {
+  [C.ActionRow]: z.looseObject({ type: z.literal(C.ActionRow), components: z.array(anyComponent).min(1).max(5) }),
+  [C.Button]: z.looseObject({
+    style: z.number().int().min(ButtonStyle.Primary).max(ButtonStyle.Premium),
     label: z.string().max(80).optional(),
     custom_id: customId.optional(),
     url: z.string().max(512).optional(),
   }),
-  3: z.looseObject({
+  [C.StringSelect]: z.looseObject({
     custom_id: customId,
     placeholder: z.string().max(150).optional(),
     min_values: z.number().int().min(0).max(25).optional(),
@@ -25,17 +26,17 @@ const schemas: Record<number, z.ZodType> = {
       .min(1)
       .max(25),
   }),
-  4: z.looseObject({
+  [C.TextInput]: z.looseObject({
     custom_id: customId,
-    style: z.number().int().min(1).max(2),
+    style: z.number().int().min(TextInputStyle.Short).max(TextInputStyle.Paragraph),
     label: z.string().min(1).max(45).optional(),
     min_length: z.number().int().min(0).max(4000).optional(),
     max_length: z.number().int().min(1).max(4000).optional(),
     value: z.string().max(4000).optional(),
     placeholder: z.string().max(100).optional(),
   }),
-  10: z.looseObject({ content: z.string().min(1).max(4000) }),
-  18: z.looseObject({ label: z.string().min(1).max(45), description: z.string().max(100).optional(), component: anyComponent }),
+  [C.TextDisplay]: z.looseObject({ content: z.string().min(1).max(4000) }),
+  [C.Label]: z.looseObject({ label: z.string().min(1).max(45), description: z.string().max(100).optional(), component: anyComponent }),
 };
 const autoSelect = z.looseObject({
   custom_id: customId,
@@ -43,10 +44,11 @@ const autoSelect = z.looseObject({
   min_values: z.number().int().min(0).max(25).optional(),
   max_values: z.number().int().min(1).max(25).optional(),
 });
-for (const type of [5, 6, 7, 8]) schemas[type] = autoSelect;
+const AUTO_SELECTS = [C.UserSelect, C.RoleSelect, C.MentionableSelect, C.ChannelSelect];
+for (const type of AUTO_SELECTS) schemas[type] = autoSelect;
 
-const SELECTS = new Set([3, 5, 6, 7, 8]);
-type Component = { type: number; [key: string]: unknown };
+const SELECTS = new Set<C>([C.StringSelect, ...AUTO_SELECTS]);
+type Component = { type: C; [key: string]: unknown };
 
 function issue(path: Key[], code: string, message: string): FormIssue {
   return { path: path.map(String).join('.'), code, message };
@@ -66,15 +68,15 @@ function checkOne(component: Component, path: Key[], issues: FormIssue[]): void 
   const schema = schemas[component.type];
   const result = schema?.safeParse(component, { reportInput: true });
   if (result && !result.success) issues.push(...toIssues(result.error, path));
-  if (component.type === 1) {
+  if (component.type === C.ActionRow) {
     const children = (component['components'] as Component[] | undefined) ?? [];
     if (children.length > 1 && children.some((c) => SELECTS.has(c.type))) {
       issues.push(issue([...path, 'components'], 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', 'The specified component exceeds the maximum width'));
     }
   }
-  if (component.type === 2) {
-    const link = component['style'] === 5;
-    const premium = component['style'] === 6;
+  if (component.type === C.Button) {
+    const link = component['style'] === ButtonStyle.Link;
+    const premium = component['style'] === ButtonStyle.Premium;
     if (link && (!component['url'] || component['custom_id'] !== undefined)) {
       issues.push(issue(path, 'BUTTON_COMPONENT_INVALID_LINK', 'A link button needs a url and no custom_id'));
     }
@@ -88,7 +90,7 @@ function checkOne(component: Component, path: Key[], issues: FormIssue[]): void 
       issues.push(issue(path, 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button needs a label or an emoji'));
     }
   }
-  if (component.type === 3) {
+  if (component.type === C.StringSelect) {
     const options = (component['options'] as unknown[] | undefined)?.length ?? 0;
     const max = (component['max_values'] as number | undefined) ?? 1;
     if (max > options) issues.push(issue([...path, 'max_values'], 'BASE_TYPE_MAX', `Must be ${options} or less.`));
@@ -112,7 +114,7 @@ export function checkComponents(components: unknown[], v2: boolean, prefix: Key[
     }
     const component = parsed.data as Component;
     count += 1;
-    if (topLevel && !v2 && component.type !== 1) {
+    if (topLevel && !v2 && component.type !== C.ActionRow) {
       issues.push(issue([...path, 'type'], 'UNION_TYPE_CHOICES', 'Value of field "type" must be one of (1,).'));
     }
     checkOne(component, path, issues);

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits as P } from 'discord.js';
+import { OverwriteType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import { MEMBER_PERMISSIONS } from './permissions.js';
 import { World } from './world.js';
 
@@ -39,10 +39,10 @@ export function createDefaultWorld(): World {
   world.channels['study'] = world.createChannel(guild.id, 'study');
   world.channels['general'] = world.createChannel(guild.id, 'general');
   world.channels['locked'] = world.createChannel(guild.id, 'locked', [
-    { id: botRole.id, type: 0, allow: 0n, deny: P.SendMessages },
+    { id: botRole.id, type: OverwriteType.Role, allow: 0n, deny: P.SendMessages },
   ]);
   world.channels['hidden'] = world.createChannel(guild.id, 'hidden', [
-    { id: botRole.id, type: 0, allow: 0n, deny: P.ViewChannel },
+    { id: botRole.id, type: OverwriteType.Role, allow: 0n, deny: P.ViewChannel },
   ]);
   return world;
 }

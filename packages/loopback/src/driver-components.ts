@@ -1,8 +1,10 @@
 // Finding what a person clicks on a message, and filling in a modal, as Discord's client would.
+import { ButtonStyle, ComponentType as C } from 'discord-api-types/v10';
 import type { MessageRecord } from './types.js';
 
+/** The fields of any component that the driver (and the sandbox) look at. */
 export interface Component {
-  type: number;
+  type: C;
   custom_id?: string;
   disabled?: boolean;
   style?: number;
@@ -14,7 +16,7 @@ export interface Component {
   component?: Component;
 }
 
-const SELECTS = new Set([3, 5, 6, 7, 8]);
+const SELECTS = new Set<C>([C.StringSelect, C.UserSelect, C.RoleSelect, C.MentionableSelect, C.ChannelSelect]);
 
 function* walk(components: Component[]): Generator<Component> {
   for (const component of components) {
@@ -35,7 +37,7 @@ export function findComponent(message: MessageRecord, customId: string, isSelect
   if (isSelect !== SELECTS.has(component.type)) {
     throw new Error(`loopback driver: '${customId}' is a component of type ${component.type}; use ${isSelect ? 'click' : 'select'}`);
   }
-  if (component.type === 2 && (component.style === 5 || component.style === 6)) {
+  if (component.type === C.Button && (component.style === ButtonStyle.Link || component.style === ButtonStyle.Premium)) {
     throw new Error(`loopback driver: '${customId}' is a link or premium button; it sends no interaction`);
   }
   if (values) checkValues(component, customId, values);
@@ -48,7 +50,7 @@ function checkValues(component: Component, customId: string, values: string[]): 
   if (values.length < min || values.length > max) {
     throw new Error(`loopback driver: '${customId}' takes ${min}..${max} values, got ${values.length}`);
   }
-  if (component.type === 3) {
+  if (component.type === C.StringSelect) {
     const offered = new Set((component.options ?? []).map((o) => o.value));
     const stray = values.filter((v) => !offered.has(v));
     if (stray.length) throw new Error(`loopback driver: '${customId}' offers no option ${stray.join(', ')}`);
@@ -59,8 +61,8 @@ function checkValues(component: Component, customId: string, values: string[]): 
 export function modalSubmission(modal: Record<string, unknown>, values: Record<string, string>): unknown[] {
   const field = (input: Component) => ({ type: input.type, custom_id: input.custom_id, value: values[input.custom_id ?? ''] ?? '' });
   return ((modal['components'] as Component[] | undefined) ?? []).flatMap((component): unknown[] => {
-    if (component.type === 1) return [{ type: 1, components: (component.components ?? []).map(field) }];
-    if (component.type === 18 && component.component) return [{ type: 18, component: field(component.component) }];
+    if (component.type === C.ActionRow) return [{ type: C.ActionRow, components: (component.components ?? []).map(field) }];
+    if (component.type === C.Label && component.component) return [{ type: C.Label, component: field(component.component) }];
     return [];
   });
 }

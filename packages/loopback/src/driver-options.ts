@@ -1,4 +1,15 @@
 // Typing a test's option values by the command the bot registered, as Discord's client would.
+import {
+  ApplicationCommandOptionType as O,
+  type APIAttachment,
+  type APIChannel,
+  type APIInteractionDataResolvedChannel,
+  type APIInteractionDataResolvedGuildMember,
+  type APIMessage,
+  type APIRole,
+  type APIUser,
+  type ApplicationCommandType,
+} from 'discord-api-types/v10';
 import { renderChannel, renderMember, renderRole, renderUser } from './render.js';
 import type { CommandOption, CommandRecord, GuildRecord } from './types.js';
 import type { World } from './world.js';
@@ -15,25 +26,37 @@ export interface CommandInput {
 }
 
 interface ApiOption {
-  type: number;
+  type: O;
   name: string;
   value?: OptionValue;
   focused?: boolean;
   options?: ApiOption[];
 }
 
+/** `data.resolved` of an interaction: what the ids in its options or values stand for. */
 export interface Resolved {
-  users?: Record<string, unknown>;
-  members?: Record<string, unknown>;
-  roles?: Record<string, unknown>;
-  channels?: Record<string, unknown>;
-  messages?: Record<string, unknown>;
+  users?: Record<string, APIUser>;
+  members?: Record<string, APIInteractionDataResolvedGuildMember>;
+  roles?: Record<string, APIRole>;
+  channels?: Record<string, APIInteractionDataResolvedChannel>;
+  messages?: Record<string, APIMessage>;
+  attachments?: Record<string, APIAttachment>;
 }
 
-const TYPE_NAMES: Record<number, string> = { 3: 'string', 4: 'integer', 5: 'boolean', 6: 'user', 7: 'channel', 8: 'role', 9: 'mentionable', 10: 'number', 11: 'attachment' };
+const TYPE_NAMES: Partial<Record<O, string>> = {
+  [O.String]: 'string',
+  [O.Integer]: 'integer',
+  [O.Boolean]: 'boolean',
+  [O.User]: 'user',
+  [O.Channel]: 'channel',
+  [O.Role]: 'role',
+  [O.Mentionable]: 'mentionable',
+  [O.Number]: 'number',
+  [O.Attachment]: 'attachment',
+};
 
 /** The command the bot registered under this name: the guild's first, then the global one. */
-export function registeredCommand(world: World, guildId: string, name: string, type: number): CommandRecord {
+export function registeredCommand(world: World, guildId: string, name: string, type: ApplicationCommandType): CommandRecord {
   const found =
     world.commands(guildId).find((c) => c.name === name && c.type === type) ??
     world.commands().find((c) => c.name === name && c.type === type);
@@ -52,15 +75,15 @@ interface Context {
   resolved: Resolved;
 }
 
-function pick(level: CommandOption[], type: number, name: string | undefined, where: string): CommandOption | undefined {
+function pick(level: CommandOption[], type: O.Subcommand | O.SubcommandGroup, name: string | undefined, where: string): CommandOption | undefined {
   const nested = level.filter((o) => o.type === type);
   if (!name) {
     // A missing group is fine (the subcommand may be top-level); a missing subcommand is not.
-    if (type === 1 && nested.length) throw new Error(`loopback driver: ${where} needs a subcommand: ${nested.map((o) => o.name).join(', ')}`);
+    if (type === O.Subcommand && nested.length) throw new Error(`loopback driver: ${where} needs a subcommand: ${nested.map((o) => o.name).join(', ')}`);
     return undefined;
   }
   const found = nested.find((o) => o.name === name);
-  if (!found) throw new Error(`loopback driver: ${where} has no ${type === 1 ? 'subcommand' : 'group'} '${name}'`);
+  if (!found) throw new Error(`loopback driver: ${where} has no ${type === O.Subcommand ? 'subcommand' : 'group'} '${name}'`);
   return found;
 }
 
@@ -71,7 +94,7 @@ function resolveId(ctx: Context, definition: CommandOption, raw: OptionValue): s
   const role = world.role(guild.id, text);
   const channel = world.channel(text);
   const kind = definition.type;
-  if ((kind === 6 || kind === 9) && user && guild.members.has(user.id)) {
+  if ((kind === O.User || kind === O.Mentionable) && user && guild.members.has(user.id)) {
     const member = guild.members.get(user.id);
     (resolved.users ??= {})[user.id] = renderUser(user);
     if (member) {
@@ -80,16 +103,18 @@ function resolveId(ctx: Context, definition: CommandOption, raw: OptionValue): s
     }
     return user.id;
   }
-  if ((kind === 8 || kind === 9) && role) {
+  if ((kind === O.Role || kind === O.Mentionable) && role) {
     (resolved.roles ??= {})[role.id] = renderRole(role);
     return role.id;
   }
-  if (kind === 7 && channel && channel.guildId === guild.id) {
+  if (kind === O.Channel && channel && channel.guildId === guild.id) {
     if (definition.channel_types?.length && !definition.channel_types.includes(channel.type)) {
       throw new Error(`loopback driver: ${ctx.where} option '${definition.name}' takes channel types ${definition.channel_types.join(', ')}, not ${channel.type}`);
     }
-    const { permission_overwrites: _omit, ...rest } = renderChannel(world, channel) as Record<string, unknown>;
-    (resolved.channels ??= {})[channel.id] = { ...rest, permissions: world.permissionsIn(channel.id, world.bot.id).toString() };
+    // Discord sends the channel without its overwrites, plus the bot's permissions in it.
+    const { permission_overwrites: _omit, ...rest } = renderChannel(world, channel) as APIChannel & { permission_overwrites?: unknown };
+    const permissions = world.permissionsIn(channel.id, world.bot.id).toString();
+    (resolved.channels ??= {})[channel.id] = { ...rest, permissions } as APIInteractionDataResolvedChannel;
     return channel.id;
   }
   throw new Error(`loopback driver: ${ctx.where} option '${definition.name}' (${TYPE_NAMES[kind]}) got '${text}', which names no such ${TYPE_NAMES[kind]} in ${guild.name}`);
@@ -99,26 +124,26 @@ function convert(ctx: Context, definition: CommandOption, raw: OptionValue): Opt
   const where = `${ctx.where} option '${definition.name}'`;
   const wrong = () => new Error(`loopback driver: ${where} is ${TYPE_NAMES[definition.type]}, got ${JSON.stringify(raw)}`);
   switch (definition.type) {
-    case 3: {
+    case O.String: {
       if (typeof raw !== 'string') throw wrong();
       if (definition.min_length !== undefined && raw.length < definition.min_length) throw new Error(`loopback driver: ${where} needs at least ${definition.min_length} characters`);
       if (definition.max_length !== undefined && raw.length > definition.max_length) throw new Error(`loopback driver: ${where} takes at most ${definition.max_length} characters`);
       break;
     }
-    case 4:
-    case 10: {
-      if (typeof raw !== 'number' || (definition.type === 4 && !Number.isInteger(raw))) throw wrong();
+    case O.Integer:
+    case O.Number: {
+      if (typeof raw !== 'number' || (definition.type === O.Integer && !Number.isInteger(raw))) throw wrong();
       if (definition.min_value !== undefined && raw < definition.min_value) throw new Error(`loopback driver: ${where} must be ≥ ${definition.min_value}`);
       if (definition.max_value !== undefined && raw > definition.max_value) throw new Error(`loopback driver: ${where} must be ≤ ${definition.max_value}`);
       break;
     }
-    case 5:
+    case O.Boolean:
       if (typeof raw !== 'boolean') throw wrong();
       break;
-    case 6:
-    case 7:
-    case 8:
-    case 9:
+    case O.User:
+    case O.Channel:
+    case O.Role:
+    case O.Mentionable:
       return resolveId(ctx, definition, raw);
     default:
       throw new Error(`loopback driver: ${where} of type ${TYPE_NAMES[definition.type] ?? definition.type} is not supported`);
@@ -157,7 +182,7 @@ function leafOptions(ctx: Context, level: CommandOption[], input: CommandInput):
 }
 
 /** An id for a user/role/channel/mentionable value (a select menu's), filling `resolved`. */
-export function resolveValue(world: World, guild: GuildRecord, channelId: string, optionType: number, raw: string, resolved: Resolved): string {
+export function resolveValue(world: World, guild: GuildRecord, channelId: string, optionType: O, raw: string, resolved: Resolved): string {
   const definition: CommandOption = { type: optionType, name: 'values', description: '' };
   return resolveId({ world, guild, channelId, where: 'select menu', resolved }, definition, raw);
 }
@@ -165,13 +190,13 @@ export function resolveValue(world: World, guild: GuildRecord, channelId: string
 /** `data.options` and `data.resolved` for a chat input command, nested under its group and subcommand. */
 export function commandOptions(world: World, guild: GuildRecord, channelId: string, command: CommandRecord, input: CommandInput) {
   const ctx: Context = { world, guild, channelId, where: `/${command.name}`, resolved: {} };
-  const group = pick(command.options, 2, input.group, ctx.where);
+  const group = pick(command.options, O.SubcommandGroup, input.group, ctx.where);
   if (group) ctx.where += ` ${group.name}`;
-  const subcommand = pick(group?.options ?? command.options, 1, input.subcommand, ctx.where);
+  const subcommand = pick(group?.options ?? command.options, O.Subcommand, input.subcommand, ctx.where);
   if (subcommand) ctx.where += ` ${subcommand.name}`;
   let options = leafOptions(ctx, subcommand?.options ?? group?.options ?? command.options, input);
-  if (subcommand) options = [{ type: 1, name: subcommand.name, options }];
-  if (group) options = [{ type: 2, name: group.name, options }];
+  if (subcommand) options = [{ type: O.Subcommand, name: subcommand.name, options }];
+  if (group) options = [{ type: O.SubcommandGroup, name: group.name, options }];
   const resolved = Object.keys(ctx.resolved).length ? ctx.resolved : undefined;
   return { options, resolved };
 }

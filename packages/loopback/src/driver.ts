@@ -1,6 +1,14 @@
 // Acts as the people in the world: sends the interactions Discord would send when they use the bot.
 import { randomBytes } from 'node:crypto';
-import { PermissionFlagsBits as P } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ComponentType,
+  GatewayDispatchEvents,
+  InteractionContextType,
+  InteractionType,
+  PermissionFlagsBits as P,
+} from 'discord-api-types/v10';
 import { commandOptions, registeredCommand, resolveValue, type CommandInput, type Resolved } from './driver-options.js';
 import { findComponent, modalSubmission } from './driver-components.js';
 import type { Gateway } from './gateway.js';
@@ -40,10 +48,13 @@ export interface ModalInput {
   values: Record<string, string>;
 }
 
-const APPLICATION_COMMAND = 2;
-const COMPONENT = 3;
-const AUTOCOMPLETE = 4;
-const MODAL_SUBMIT = 5;
+/** The option type whose ids an auto-populated select menu's values are. */
+const SELECT_VALUE_TYPES: Partial<Record<ComponentType, ApplicationCommandOptionType>> = {
+  [ComponentType.UserSelect]: ApplicationCommandOptionType.User,
+  [ComponentType.RoleSelect]: ApplicationCommandOptionType.Role,
+  [ComponentType.MentionableSelect]: ApplicationCommandOptionType.Mentionable,
+  [ComponentType.ChannelSelect]: ApplicationCommandOptionType.Channel,
+};
 
 export class Driver {
   constructor(
@@ -54,18 +65,18 @@ export class Driver {
 
   async slash(input: SlashInput): Promise<InteractionRun> {
     const { user, channel, guild } = this.#where(input);
-    const command = this.#command(guild, channel, user, input.name, 1);
+    const command = this.#command(guild, channel, user, input.name, ApplicationCommandType.ChatInput);
     const { options, resolved } = commandOptions(this.world, guild, channel.id, command, input);
     const label = ['/' + input.name, input.group, input.subcommand].filter(Boolean).join(' ');
-    return this.#send(APPLICATION_COMMAND, user, channel, { ...this.#commandData(command), options, resolved }, label);
+    return this.#send(InteractionType.ApplicationCommand, user, channel, { ...this.#commandData(command), options, resolved }, label);
   }
 
   /** Types into an autocomplete option and returns the choices the bot answered with. */
   async autocomplete(input: AutocompleteInput): Promise<Array<{ name: string; value: string | number }>> {
     const { user, channel, guild } = this.#where(input);
-    const command = this.#command(guild, channel, user, input.name, 1);
+    const command = this.#command(guild, channel, user, input.name, ApplicationCommandType.ChatInput);
     const { options } = commandOptions(this.world, guild, channel.id, command, input);
-    const run = this.#send(AUTOCOMPLETE, user, channel, { ...this.#commandData(command), options }, `autocomplete of /${input.name} ${input.focused}`);
+    const run = this.#send(InteractionType.ApplicationCommandAutocomplete, user, channel, { ...this.#commandData(command), options }, `autocomplete of /${input.name} ${input.focused}`);
     return run.choices();
   }
 
@@ -79,14 +90,14 @@ export class Driver {
 
   async messageContextMenu(input: ContextMenuInput): Promise<InteractionRun> {
     const { user, channel, guild } = this.#where(input);
-    const command = this.#command(guild, channel, user, input.name, 3);
+    const command = this.#command(guild, channel, user, input.name, ApplicationCommandType.Message);
     const target = this.#target(channel, input.target);
     const data = {
       ...this.#commandData(command),
       target_id: target.id,
       resolved: { messages: { [target.id]: renderMessage(this.world, target) } },
     };
-    return this.#send(APPLICATION_COMMAND, user, channel, data, `'${input.name}' on message ${target.id}`);
+    return this.#send(InteractionType.ApplicationCommand, user, channel, data, `'${input.name}' on message ${target.id}`);
   }
 
   async submitModal(input: ModalInput): Promise<InteractionRun> {
@@ -96,7 +107,7 @@ export class Driver {
     const channel = this.world.requireChannel(opened.channelId);
     const source = opened.sourceMessageId ? this.world.message(opened.sourceMessageId) : undefined;
     const data = { custom_id: modal['custom_id'], components: modalSubmission(modal, input.values) };
-    return this.#send(MODAL_SUBMIT, user, channel, data, `modal '${String(modal['custom_id'])}'`, source);
+    return this.#send(InteractionType.ModalSubmit, user, channel, data, `modal '${String(modal['custom_id'])}'`, source, opened.id);
   }
 
   async #component(input: ComponentInput, values: string[] | undefined): Promise<InteractionRun> {
@@ -113,13 +124,12 @@ export class Driver {
     const data: Record<string, unknown> = { custom_id: input.customId, component_type: component.type };
     if (values) {
       const resolved: Resolved = {};
-      const optionType: Record<number, number> = { 5: 6, 6: 8, 7: 9, 8: 7 };
-      const kind = optionType[component.type];
+      const kind = SELECT_VALUE_TYPES[component.type];
       data['values'] = kind ? values.map((v) => resolveValue(this.world, guild, channel.id, kind, v, resolved)) : values;
       if (kind) data['resolved'] = resolved;
     }
     const label = `${values ? 'select' : 'click'} on '${input.customId}'`;
-    return this.#send(COMPONENT, user, channel, data, label, message);
+    return this.#send(InteractionType.MessageComponent, user, channel, data, label, message);
   }
 
   #user(name: string): UserRecord {
@@ -138,7 +148,7 @@ export class Driver {
   }
 
   /** The registered command, if this member could see it in Discord's client. */
-  #command(guild: GuildRecord, channel: ChannelRecord, user: UserRecord, name: string, type: number): CommandRecord {
+  #command(guild: GuildRecord, channel: ChannelRecord, user: UserRecord, name: string, type: ApplicationCommandType): CommandRecord {
     const command = registeredCommand(this.world, guild.id, name, type);
     const permissions = this.world.permissionsIn(channel.id, user.id);
     if (!has(permissions, P.ViewChannel | P.UseApplicationCommands)) {
@@ -165,7 +175,15 @@ export class Driver {
     return createMessage(this.world, { channelId: channel.id, authorId: author.id, body: { content: target.content } });
   }
 
-  #send(type: number, user: UserRecord, channel: ChannelRecord, data: unknown, label: string, source?: MessageRecord): InteractionRun {
+  #send(
+    type: InteractionType,
+    user: UserRecord,
+    channel: ChannelRecord,
+    data: unknown,
+    label: string,
+    source?: MessageRecord,
+    triggeringId: string | null = null,
+  ): InteractionRun {
     const guild = this.world.requireGuild(channel.guildId);
     if (!this.world.hasBot(guild.id)) throw new Error(`loopback driver: the bot is not in ${guild.name}`);
     const listening = [...this.gateway.sessions.values()].some((s) => shardOf(guild.id, s.shard[1]) === s.shard[0]);
@@ -192,7 +210,7 @@ export class Driver {
       guild_locale: 'en-US',
       entitlements: [],
       authorizing_integration_owners: { '0': guild.id },
-      context: 0,
+      context: InteractionContextType.Guild,
       attachment_size_limit: 10_485_760,
     };
     const record: InteractionRecord = {
@@ -207,11 +225,12 @@ export class Driver {
       callbacks: [],
       originalId: null,
       sourceMessageId: source?.id ?? null,
+      triggeringId,
       followUpIds: [],
       refusals: [],
     };
     this.world.interactionsById.set(id, record);
-    this.world.dispatch(guild.id, 'INTERACTION_CREATE', payload);
+    this.world.dispatch(guild.id, GatewayDispatchEvents.InteractionCreate, payload);
     return new InteractionRun(this.world, record, label, this.timeoutMs);
   }
 }

@@ -1,4 +1,5 @@
 // Injected failures: REST responses that Discord sometimes gives, and dropped gateway connections.
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import type { Gateway, DropOptions } from './gateway.js';
 
 export interface FaultSpec {
@@ -85,6 +86,6 @@ function respond(spec: FaultSpec): FaultResponse {
       },
     };
   }
-  if (spec.status === 403) return { status: 403, body: { code: 50013, message: 'Missing Permissions' }, headers: {} };
+  if (spec.status === 403) return { status: 403, body: { code: RESTJSONErrorCodes.MissingPermissions, message: 'Missing Permissions' }, headers: {} };
   return { status: 500, body: { code: 0, message: '500: Internal Server Error' }, headers: {} };
 }

@@ -1,4 +1,5 @@
 // Zod issues turned into Discord's "Invalid Form Body" (code 50035) error shape.
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import type { z } from 'zod';
 
 export interface FormIssue {
@@ -56,5 +57,5 @@ export function invalidFormBody(issues: FormIssue[]) {
     const list = (node['_errors'] ??= []) as Array<{ code: string; message: string }>;
     list.push({ code: issue.code, message: issue.message });
   }
-  return { code: 50035, message: 'Invalid Form Body', errors };
+  return { code: RESTJSONErrorCodes.InvalidFormBodyOrContentType, message: 'Invalid Form Body', errors };
 }

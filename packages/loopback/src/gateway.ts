@@ -3,28 +3,53 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createDeflate, deflateSync, constants as zlib, type Deflate } from 'node:zlib';
+import {
+  GatewayCloseCodes as Close,
+  GatewayDispatchEvents as Events,
+  GatewayIntentBits,
+  GatewayOpcodes as Op,
+  type GatewayIdentifyData,
+  type GatewayReadyDispatchData,
+  type GatewayResumeData,
+  type GatewaySendPayload,
+} from 'discord-api-types/v10';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { renderGuildCreate, renderUser } from './render.js';
 import { shardOf, snowflake } from './snowflake.js';
 import type { Dispatch, World } from './world.js';
 
-const GUILDS_INTENT = 1 << 0;
-const GUILD_MESSAGES_INTENT = 1 << 9;
 /** Events that need an intent other than Guilds; INTERACTION_CREATE needs none. */
-const INTENT_OF: Record<string, number> = {
-  INTERACTION_CREATE: 0,
-  GUILD_MEMBER_UPDATE: 0, // only ever sent for the bot itself, which Discord always sends
-  MESSAGE_CREATE: GUILD_MESSAGES_INTENT,
-  MESSAGE_UPDATE: GUILD_MESSAGES_INTENT,
-  MESSAGE_DELETE: GUILD_MESSAGES_INTENT,
+const INTENT_OF: Partial<Record<Events, number>> = {
+  [Events.InteractionCreate]: 0,
+  [Events.GuildMemberUpdate]: 0, // only ever sent for the bot itself, which Discord always sends
+  [Events.MessageCreate]: GatewayIntentBits.GuildMessages,
+  [Events.MessageUpdate]: GatewayIntentBits.GuildMessages,
+  [Events.MessageDelete]: GatewayIntentBits.GuildMessages,
 };
 const REPLAY_BUFFER = 1000;
+/** What Discord adds to HELLO, READY and RESUMED beyond the documented fields. */
+const TRACE = { _trace: ['["loopback",{}]'] };
+/** READY's fields for user accounts, which Discord also sends to bots (empty). */
+const READY_EXTRAS = {
+  session_type: 'normal',
+  user_settings: {},
+  relationships: [],
+  private_channels: [],
+  presences: [],
+  guild_join_requests: [],
+  geo_ordered_rtc_regions: ['loopback'],
+  ...TRACE,
+};
+/** Close codes of a client that ends its session; any other code keeps it resumable. */
+const NORMAL_CLOSURE = 1000;
+const GOING_AWAY = 1001;
 
+/** What the gateway writes: a dispatch (with `s` and `t`) or a control payload. */
 interface Payload {
-  op: number;
+  op: Op;
   d: unknown;
   s?: number | null;
-  t?: string | null;
+  t?: Events | null;
 }
 
 export interface Session {
@@ -54,7 +79,7 @@ export interface ResumeRecord {
 export interface DropOptions {
   /** Only this shard id. */
   shard?: number;
-  /** Close code; default 4000, which discord.js answers by resuming. */
+  /** Close code; default 4000 (UnknownError), which discord.js answers by resuming. */
   code?: number;
   /** Send INVALID_SESSION (not resumable) instead of closing, so the bot identifies again. */
   invalidate?: boolean;
@@ -92,13 +117,13 @@ export class Gateway extends EventEmitter {
 
   #open(socket: WebSocket, query: URLSearchParams): void {
     const connection: Connection = { socket, session: null, deflate: null, identifyCompress: false };
-    if (query.get('encoding') && query.get('encoding') !== 'json') return socket.close(4002, 'loopback speaks encoding=json only');
-    if (query.get('v') && query.get('v') !== '10') return socket.close(4012, 'Invalid API version');
+    if (query.get('encoding') && query.get('encoding') !== 'json') return socket.close(Close.DecodeError, 'loopback speaks encoding=json only');
+    if (query.get('v') && query.get('v') !== '10') return socket.close(Close.InvalidAPIVersion, 'Invalid API version');
     if (query.get('compress') === 'zlib-stream') connection.deflate = this.#deflater(socket);
     socket.on('message', (data) => this.#receive(connection, data));
     socket.on('close', (code) => this.#closed(connection, code));
     socket.on('error', () => socket.terminate());
-    const hello = () => this.#write(connection, { op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["loopback",{}]'] } });
+    const hello = () => this.#write(connection, { op: Op.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs, ...TRACE } });
     const wait = this.#heldUntil - Date.now();
     if (wait > 0) setTimeout(hello, wait);
     else hello();
@@ -132,73 +157,66 @@ export class Gateway extends EventEmitter {
   }
 
   #receive(connection: Connection, data: RawData): void {
-    let payload: Payload;
+    let payload: GatewaySendPayload;
     try {
-      payload = JSON.parse(data.toString()) as Payload;
+      payload = JSON.parse(data.toString()) as GatewaySendPayload;
     } catch {
-      return connection.socket.close(4002, 'Error while decoding payload.');
+      return connection.socket.close(Close.DecodeError, 'Error while decoding payload.');
     }
     switch (payload.op) {
-      case 1:
-        return this.#write(connection, { op: 11, d: null });
-      case 2:
-        return this.#identify(connection, payload.d as Identify);
-      case 6:
-        return this.#resume(connection, payload.d as Resume);
-      case 3: // presence update
-      case 8: // request guild members: the bot has no members intent
-        if (!connection.session) connection.socket.close(4003, 'Not authenticated.');
+      case Op.Heartbeat:
+        return this.#write(connection, { op: Op.HeartbeatAck, d: null });
+      case Op.Identify:
+        return this.#identify(connection, payload.d);
+      case Op.Resume:
+        return this.#resume(connection, payload.d);
+      case Op.PresenceUpdate:
+      case Op.RequestGuildMembers: // the bot has no members intent: nothing to answer
+        if (!connection.session) connection.socket.close(Close.NotAuthenticated, 'Not authenticated.');
         return;
       default:
-        return connection.socket.close(4001, 'Unknown opcode.');
+        return connection.socket.close(Close.UnknownOpcode, 'Unknown opcode.');
     }
   }
 
-  #identify(connection: Connection, d: Identify): void {
-    if (connection.session) return connection.socket.close(4005, 'Already authenticated.');
-    if (d.token !== this.token) return connection.socket.close(4004, 'Authentication failed.');
+  #identify(connection: Connection, d: GatewayIdentifyData): void {
+    if (connection.session) return connection.socket.close(Close.AlreadyAuthenticated, 'Already authenticated.');
+    if (d.token !== this.token) return connection.socket.close(Close.AuthenticationFailed, 'Authentication failed.');
     const shard = d.shard ?? [0, 1];
-    if (shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) return connection.socket.close(4010, 'Invalid shard.');
+    if (shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) return connection.socket.close(Close.InvalidShard, 'Invalid shard.');
     connection.identifyCompress = d.compress === true && !connection.deflate;
     const session: Session = { id: snowflake(), shard, intents: d.intents ?? 0, seq: 0, buffer: [], connection };
     connection.session = session;
     this.sessions.set(session.id, session);
     const guilds = this.world.botGuilds().filter((g) => shardOf(g.id, shard[1]) === shard[0]);
-    this.#send(session, 'READY', {
+    const ready: GatewayReadyDispatchData = {
       v: 10,
       user: { ...renderUser(this.world.bot), verified: true, mfa_enabled: false },
       guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
-      session_type: 'normal',
       resume_gateway_url: this.resumeUrl(),
       shard,
-      application: { id: this.world.application.id, flags: this.world.application.flags },
-      user_settings: {},
-      relationships: [],
-      private_channels: [],
-      presences: [],
-      guild_join_requests: [],
-      geo_ordered_rtc_regions: ['loopback'],
-      _trace: ['["loopback",{}]'],
-    });
+      application: { id: this.world.application.id, flags: this.world.application.flags, flags_new: String(this.world.application.flags) },
+    };
+    this.#send(session, Events.Ready, { ...ready, ...READY_EXTRAS });
     // Sent in the same tick as READY so that no other event can come between them.
-    for (const guild of guilds) this.#send(session, 'GUILD_CREATE', renderGuildCreate(this.world, guild));
+    for (const guild of guilds) this.#send(session, Events.GuildCreate, renderGuildCreate(this.world, guild));
     this.emit('session', session);
   }
 
-  #resume(connection: Connection, d: Resume): void {
-    if (d.token !== this.token) return connection.socket.close(4004, 'Authentication failed.');
+  #resume(connection: Connection, d: GatewayResumeData): void {
+    if (d.token !== this.token) return connection.socket.close(Close.AuthenticationFailed, 'Authentication failed.');
     const session = this.sessions.get(d.session_id);
     const oldest = session?.buffer[0]?.s ?? (session ? session.seq + 1 : 0);
     if (!session || d.seq + 1 < oldest) {
-      return this.#write(connection, { op: 9, d: false });
+      return this.#write(connection, { op: Op.InvalidSession, d: false });
     }
-    if (session.connection && session.connection !== connection) session.connection.socket.close(4000, 'Session resumed elsewhere');
+    if (session.connection && session.connection !== connection) session.connection.socket.close(Close.UnknownError, 'Session resumed elsewhere');
     session.connection = connection;
     connection.session = session;
     const missed = session.buffer.filter((p) => (p.s ?? 0) > d.seq);
     for (const payload of missed) this.#write(connection, payload);
-    this.#send(session, 'RESUMED', { _trace: ['["loopback",{}]'] });
+    this.#send(session, Events.Resumed, TRACE);
     this.resumes.push({ sessionId: session.id, shard: session.shard, replayed: missed.length, at: new Date().toISOString() });
     this.emit('session', session);
   }
@@ -208,22 +226,21 @@ export class Gateway extends EventEmitter {
     connection.deflate?.end();
     if (!session || session.connection !== connection) return;
     session.connection = null;
-    // A client that closes with 1000/1001 ends its session; any other code keeps it resumable.
-    if (code === 1000 || code === 1001) this.sessions.delete(session.id);
+    if (code === NORMAL_CLOSURE || code === GOING_AWAY) this.sessions.delete(session.id);
     this.emit('closed', session);
   }
 
   /** Sequenced dispatch, kept for replay even while the connection is down. */
-  #send(session: Session, event: string, data: unknown): void {
+  #send(session: Session, event: Events, data: unknown): void {
     session.seq += 1;
-    const payload: Payload = { op: 0, s: session.seq, t: event, d: data };
+    const payload: Payload = { op: Op.Dispatch, s: session.seq, t: event, d: data };
     session.buffer.push(payload);
     if (session.buffer.length > REPLAY_BUFFER) session.buffer.shift();
     if (session.connection) this.#write(session.connection, payload);
   }
 
   #route({ guildId, event, data }: Dispatch): void {
-    const intent = INTENT_OF[event] ?? GUILDS_INTENT;
+    const intent = INTENT_OF[event] ?? GatewayIntentBits.Guilds;
     for (const session of this.sessions.values()) {
       if (guildId && shardOf(guildId, session.shard[1]) !== session.shard[0]) continue;
       if (intent && !(session.intents & intent)) continue;
@@ -239,9 +256,9 @@ export class Gateway extends EventEmitter {
       if (!connection) continue;
       if (options.invalidate) {
         this.sessions.delete(session.id);
-        this.#write(connection, { op: 9, d: false });
+        this.#write(connection, { op: Op.InvalidSession, d: false });
       } else {
-        connection.socket.close(options.code ?? 4000, 'loopback: dropped on purpose');
+        connection.socket.close(options.code ?? Close.UnknownError, 'loopback: dropped on purpose');
       }
     }
     return targets.length;
@@ -252,17 +269,4 @@ export class Gateway extends EventEmitter {
     this.#server.close();
     this.sessions.clear();
   }
-}
-
-interface Identify {
-  token: string;
-  intents?: number;
-  shard?: [number, number];
-  compress?: boolean;
-}
-
-interface Resume {
-  token: string;
-  session_id: string;
-  seq: number;
 }

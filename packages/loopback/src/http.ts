@@ -1,5 +1,6 @@
 // HTTP plumbing: reading JSON and multipart bodies, Discord-shaped errors, rate-limit headers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESTJSONErrorCodes as Codes } from 'discord-api-types/v10';
 import { snowflake } from './snowflake.js';
 import type { Attachment } from './types.js';
 
@@ -19,16 +20,17 @@ export class ApiError extends Error {
 }
 
 export const unknown = {
-  channel: () => new ApiError(404, 10003, 'Unknown Channel'),
-  guild: () => new ApiError(404, 10004, 'Unknown Guild'),
-  member: () => new ApiError(404, 10007, 'Unknown Member'),
-  message: () => new ApiError(404, 10008, 'Unknown Message'),
-  webhook: () => new ApiError(404, 10015, 'Unknown Webhook'),
-  command: () => new ApiError(404, 10063, 'Unknown application command'),
-  interaction: () => new ApiError(404, 10062, 'Unknown interaction'),
+  channel: () => new ApiError(404, Codes.UnknownChannel, 'Unknown Channel'),
+  guild: () => new ApiError(404, Codes.UnknownGuild, 'Unknown Guild'),
+  member: () => new ApiError(404, Codes.UnknownMember, 'Unknown Member'),
+  message: () => new ApiError(404, Codes.UnknownMessage, 'Unknown Message'),
+  webhook: () => new ApiError(404, Codes.UnknownWebhook, 'Unknown Webhook'),
+  command: () => new ApiError(404, Codes.UnknownApplicationCommand, 'Unknown application command'),
+  interaction: () => new ApiError(404, Codes.UnknownInteraction, 'Unknown interaction'),
 };
-export const missingAccess = () => new ApiError(403, 50001, 'Missing Access');
-export const missingPermissions = () => new ApiError(403, 50013, 'Missing Permissions');
+export const missingAccess = () => new ApiError(403, Codes.MissingAccess, 'Missing Access');
+export const missingPermissions = () => new ApiError(403, Codes.MissingPermissions, 'Missing Permissions');
+export const emptyMessage = () => new ApiError(400, Codes.CannotSendAnEmptyMessage, 'Cannot send an empty message');
 
 export interface ParsedBody {
   json: unknown;
@@ -63,7 +65,7 @@ export async function readBody(req: IncomingMessage): Promise<ParsedBody> {
   try {
     return { json: JSON.parse(raw.toString('utf8')), files: [] };
   } catch {
-    throw new ApiError(400, 50109, 'The request body contains invalid JSON.');
+    throw new ApiError(400, Codes.RequestBodyContainsInvalidJSON, 'The request body contains invalid JSON.');
   }
 }
 

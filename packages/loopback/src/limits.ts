@@ -1,10 +1,10 @@
 // Discord's documented limits on what a bot sends: messages, embeds, components, autocomplete, modals, threads.
-import { embedLength, type APIEmbed } from 'discord.js';
+import { MessageFlags, type APIEmbed } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { checkComponents } from './component-limits.js';
 import { discordIssue, toIssues, type FormIssue } from './form-errors.js';
 
-const IS_COMPONENTS_V2 = 1 << 15;
+const IS_COMPONENTS_V2 = MessageFlags.IsComponentsV2;
 const snowflakeId = z.string().regex(/^\d{17,20}$/);
 
 const embedSchema = z.looseObject({
@@ -20,6 +20,16 @@ const embedSchema = z.looseObject({
     .optional(),
 });
 
+/** What counts toward an embed's 6000 characters: title, description, field names and values, footer text, author name. */
+function embedLength(embed: APIEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.author?.name.length ?? 0)
+  );
+}
 
 const allowedMentionsSchema = z
   .strictObject({

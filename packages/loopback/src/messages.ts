@@ -1,12 +1,10 @@
 // Creating, editing and deleting messages and threads in the world, with their gateway events.
+import { GatewayDispatchEvents, MessageFlags, MessageType, type ThreadChannelType } from 'discord-api-types/v10';
 import { computePings, NO_PINGS } from './mentions.js';
 import { renderChannel, renderMessage } from './render.js';
 import { snowflake } from './snowflake.js';
 import type { AllowedMentions, Attachment, ChannelRecord, MessageRecord } from './types.js';
 import type { World } from './world.js';
-
-export const EPHEMERAL = 1 << 6;
-export const LOADING = 1 << 7;
 
 /** A message body as the bot sends it (JSON or payload_json), already checked against the limits. */
 export interface MessageBody {
@@ -24,7 +22,7 @@ export interface NewMessage {
   authorId: string;
   body: MessageBody;
   files?: Attachment[];
-  type?: number;
+  type?: MessageType;
   interactionId?: string | null;
   loading?: boolean;
 }
@@ -47,13 +45,13 @@ export function createMessage(world: World, input: NewMessage): MessageRecord {
     channelId: channel.id,
     guildId: channel.guildId,
     authorId: input.authorId,
-    type: input.type ?? (reference ? 19 : 0),
+    type: input.type ?? (reference ? MessageType.Reply : MessageType.Default),
     content: body.content ?? '',
     embeds: body.embeds ?? [],
     components: body.components ?? [],
     attachments: input.files ?? [],
-    flags: input.loading ? flags | LOADING : flags,
-    ephemeral: (flags & EPHEMERAL) !== 0,
+    flags: input.loading ? flags | MessageFlags.Loading : flags,
+    ephemeral: (flags & MessageFlags.Ephemeral) !== 0,
     loading: input.loading ?? false,
     allowedMentions: body.allowed_mentions ?? undefined,
     pings: NO_PINGS,
@@ -70,7 +68,7 @@ export function createMessage(world: World, input: NewMessage): MessageRecord {
   if (!message.ephemeral) {
     channel.lastMessageId = message.id;
     if (channel.thread) channel.thread.messageCount += 1;
-    world.dispatch(channel.guildId, 'MESSAGE_CREATE', renderMessage(world, message));
+    world.dispatch(channel.guildId, GatewayDispatchEvents.MessageCreate, renderMessage(world, message));
   }
   world.emit('message', message);
   world.changed();
@@ -95,16 +93,16 @@ export function editMessage(world: World, message: MessageRecord, body: MessageB
     message.attachments = [...message.attachments.filter((a) => kept.has(a.id)), ...files];
   }
   // Flags other than these are Discord's own; editing cannot clear ephemeral.
-  if (body.flags != null) message.flags = (message.flags & EPHEMERAL) | (body.flags & ~EPHEMERAL & ~LOADING);
+  if (body.flags != null) message.flags = (message.flags & MessageFlags.Ephemeral) | (body.flags & ~MessageFlags.Ephemeral & ~MessageFlags.Loading);
   if (message.loading) {
     message.loading = false;
-    message.flags &= ~LOADING;
+    message.flags &= ~MessageFlags.Loading;
   } else {
     message.edits += 1;
     message.editedAt = new Date().toISOString();
   }
   message.pings = pingsOf(world, message);
-  if (!message.ephemeral) world.dispatch(message.guildId, 'MESSAGE_UPDATE', renderMessage(world, message));
+  if (!message.ephemeral) world.dispatch(message.guildId, GatewayDispatchEvents.MessageUpdate, renderMessage(world, message));
   world.emit('message', message);
   world.changed();
   return message;
@@ -113,7 +111,7 @@ export function editMessage(world: World, message: MessageRecord, body: MessageB
 export function deleteMessage(world: World, message: MessageRecord): void {
   world.messagesById.delete(message.id);
   if (!message.ephemeral) {
-    world.dispatch(message.guildId, 'MESSAGE_DELETE', { id: message.id, channel_id: message.channelId, guild_id: message.guildId });
+    world.dispatch(message.guildId, GatewayDispatchEvents.MessageDelete, { id: message.id, channel_id: message.channelId, guild_id: message.guildId });
   }
   world.changed();
 }
@@ -122,7 +120,7 @@ export function deleteMessage(world: World, message: MessageRecord): void {
 export function createThread(
   world: World,
   parent: ChannelRecord,
-  options: { name: string; ownerId: string; type: number; autoArchiveDuration?: number; fromMessage?: MessageRecord },
+  options: { name: string; ownerId: string; type: ThreadChannelType; autoArchiveDuration?: number; fromMessage?: MessageRecord },
 ): ChannelRecord {
   const now = new Date().toISOString();
   const thread: ChannelRecord = {
@@ -146,7 +144,7 @@ export function createThread(
   };
   world.channelsById.set(thread.id, thread);
   if (options.fromMessage) options.fromMessage.threadId = thread.id;
-  world.dispatch(parent.guildId, 'THREAD_CREATE', { ...renderChannel(world, thread), newly_created: true });
+  world.dispatch(parent.guildId, GatewayDispatchEvents.ThreadCreate, { ...renderChannel(world, thread), newly_created: true });
   world.changed();
   return thread;
 }

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits as P } from 'discord.js';
+import { OverwriteType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import type { ChannelRecord, GuildRecord } from './types.js';
 
 const ALL = Object.values(P).reduce((all, bit) => all | bit, 0n);
@@ -14,7 +14,7 @@ export const MEMBER_PERMISSIONS =
   P.AddReactions;
 
 /** Discord's base permissions: the owner, then @everyone and every role of the member. */
-export function guildPermissions(guild: GuildRecord, userId: string): bigint {
+function guildPermissions(guild: GuildRecord, userId: string): bigint {
   if (guild.ownerId === userId) return ALL;
   const member = guild.members.get(userId);
   if (!member) return 0n;
@@ -47,14 +47,14 @@ export function channelPermissions(
   let allow = 0n;
   let deny = 0n;
   for (const overwrite of source.overwrites) {
-    if (overwrite.type === 0 && overwrite.id !== guild.id && member?.roleIds.includes(overwrite.id)) {
+    if (overwrite.type === OverwriteType.Role && overwrite.id !== guild.id && member?.roleIds.includes(overwrite.id)) {
       allow |= overwrite.allow;
       deny |= overwrite.deny;
     }
   }
   permissions = (permissions & ~deny) | allow;
 
-  const own = source.overwrites.find((o) => o.type === 1 && o.id === userId);
+  const own = source.overwrites.find((o) => o.type === OverwriteType.Member && o.id === userId);
   if (own) permissions = (permissions & ~own.deny) | own.allow;
 
   // Without sight of a channel nothing else in it applies; without sending, nothing that rides on a message does.

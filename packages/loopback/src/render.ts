@@ -1,8 +1,41 @@
 // Records to the JSON shapes Discord sends (REST bodies and gateway payloads).
-import type { World } from './world.js';
-import type { ChannelRecord, CommandRecord, GuildRecord, MemberRecord, MessageRecord, RoleRecord, UserRecord } from './types.js';
+import {
+  ChannelType,
+  InteractionType,
+  Locale,
+  MessageReferenceType,
+  type APIApplicationCommand,
+  type APIApplicationCommandOption,
+  type APIEmbed,
+  type APIGuild,
+  type APIGuildMember,
+  type APIMessageInteractionMetadata,
+  type APIMessageTopLevelComponent,
+  type APIOverwrite,
+  type APIRole,
+  type APITextChannel,
+  type APIThreadChannel,
+  type APIUser,
+  type GatewayGuildCreateDispatchData,
+  type GatewayMessageCreateDispatchData,
+  type ThreadChannelType,
+} from 'discord-api-types/v10';
+import type {
+  ChannelRecord,
+  CommandRecord,
+  GuildRecord,
+  InteractionRecord,
+  Lookup,
+  MemberRecord,
+  MessageRecord,
+  RoleRecord,
+  UserRecord,
+} from './types.js';
 
-export function renderUser(user: UserRecord) {
+/** A bit field with no bit set (a `number`, which TypeScript lets stand for any flags enum). */
+const NO_FLAGS: number = 0;
+
+export function renderUser(user: UserRecord): APIUser {
   return {
     id: user.id,
     username: user.username,
@@ -10,12 +43,17 @@ export function renderUser(user: UserRecord) {
     discriminator: user.bot ? '0001' : '0',
     avatar: null,
     bot: user.bot || undefined,
-    public_flags: 0,
-    flags: 0,
+    public_flags: NO_FLAGS,
+    flags: NO_FLAGS,
   };
 }
 
-export function renderRole(role: RoleRecord) {
+/** A user who is no longer in the world, as Discord shows one. */
+function renderUserById(world: Lookup, id: string): APIUser {
+  return renderUser(world.user(id) ?? { id, username: 'Deleted User', bot: false });
+}
+
+export function renderRole(role: RoleRecord): APIRole {
   return {
     id: role.id,
     name: role.name,
@@ -28,14 +66,13 @@ export function renderRole(role: RoleRecord) {
     permissions: role.permissions.toString(),
     managed: role.managed,
     mentionable: role.mentionable,
-    flags: 0,
+    flags: NO_FLAGS,
   };
 }
 
-export function renderMember(world: World, member: MemberRecord) {
-  const user = world.user(member.userId);
+export function renderMember(world: Lookup, member: MemberRecord): APIGuildMember {
   return {
-    user: user ? renderUser(user) : undefined,
+    user: renderUserById(world, member.userId),
     nick: null,
     avatar: null,
     roles: member.roleIds,
@@ -43,36 +80,29 @@ export function renderMember(world: World, member: MemberRecord) {
     premium_since: null,
     deaf: false,
     mute: false,
-    flags: 0,
+    flags: NO_FLAGS,
     pending: false,
     communication_disabled_until: null,
   };
 }
 
-export function renderChannel(world: World, channel: ChannelRecord) {
-  const base = {
+function renderOverwrites(channel: ChannelRecord): APIOverwrite[] {
+  return channel.overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow.toString(), deny: o.deny.toString() }));
+}
+
+function renderThread(world: Lookup, channel: ChannelRecord): APIThreadChannel {
+  const thread = channel.thread;
+  if (!thread) throw new Error(`loopback: channel ${channel.id} is not a thread`);
+  return {
     id: channel.id,
     guild_id: channel.guildId,
-    type: channel.type,
+    type: channel.type as ThreadChannelType,
     name: channel.name,
-    position: channel.position,
-    parent_id: channel.parentId,
-    permission_overwrites: channel.overwrites.map((o) => ({
-      id: o.id,
-      type: o.type,
-      allow: o.allow.toString(),
-      deny: o.deny.toString(),
-    })),
-    flags: 0,
+    parent_id: channel.parentId ?? undefined,
+    flags: NO_FLAGS,
     nsfw: false,
     rate_limit_per_user: 0,
     last_message_id: channel.lastMessageId,
-  };
-  if (!channel.thread) return { ...base, topic: channel.topic };
-  const thread = channel.thread;
-  return {
-    ...base,
-    permission_overwrites: undefined,
     owner_id: thread.ownerId,
     message_count: thread.messageCount,
     total_message_sent: thread.messageCount,
@@ -84,11 +114,34 @@ export function renderChannel(world: World, channel: ChannelRecord) {
       archive_timestamp: thread.createdAt,
       create_timestamp: thread.createdAt,
     },
-    member: thread.ownerId === world.bot.id ? { join_timestamp: thread.createdAt, flags: 0 } : undefined,
+    member: thread.ownerId === world.bot.id ? { join_timestamp: thread.createdAt, flags: NO_FLAGS } : undefined,
   };
 }
 
-export function renderGuild(guild: GuildRecord) {
+/** A channel that is not a thread: the world's are all text channels. */
+function renderTextChannel(channel: ChannelRecord): APITextChannel {
+  if (channel.thread) throw new Error(`loopback: channel ${channel.id} is a thread`);
+  return {
+    id: channel.id,
+    guild_id: channel.guildId,
+    type: ChannelType.GuildText,
+    name: channel.name,
+    position: channel.position,
+    parent_id: channel.parentId,
+    permission_overwrites: renderOverwrites(channel),
+    flags: NO_FLAGS,
+    nsfw: false,
+    rate_limit_per_user: 0,
+    last_message_id: channel.lastMessageId,
+    topic: channel.topic,
+  };
+}
+
+export function renderChannel(world: Lookup, channel: ChannelRecord): APITextChannel | APIThreadChannel {
+  return channel.thread ? renderThread(world, channel) : renderTextChannel(channel);
+}
+
+export function renderGuild(guild: GuildRecord): APIGuild {
   return {
     id: guild.id,
     name: guild.name,
@@ -108,7 +161,7 @@ export function renderGuild(guild: GuildRecord) {
     mfa_level: 0,
     application_id: null,
     system_channel_id: null,
-    system_channel_flags: 0,
+    system_channel_flags: NO_FLAGS,
     rules_channel_id: null,
     public_updates_channel_id: null,
     safety_alerts_channel_id: null,
@@ -118,15 +171,17 @@ export function renderGuild(guild: GuildRecord) {
     premium_tier: 0,
     premium_subscription_count: 0,
     premium_progress_bar_enabled: false,
-    preferred_locale: 'en-US',
+    preferred_locale: Locale.EnglishUS,
     nsfw_level: 0,
     max_members: 500000,
     max_video_channel_users: 25,
+    hub_type: null,
+    incidents_data: null,
   };
 }
 
 /** GUILD_CREATE: the guild with its channels, threads and members, as the Guilds intent gets it. */
-export function renderGuildCreate(world: World, guild: GuildRecord) {
+export function renderGuildCreate(world: Lookup, guild: GuildRecord): GatewayGuildCreateDispatchData {
   const channels = [...world.channelsById.values()].filter((c) => c.guildId === guild.id);
   const botMember = guild.members.get(world.bot.id);
   return {
@@ -137,28 +192,49 @@ export function renderGuildCreate(world: World, guild: GuildRecord) {
     joined_at: botMember?.joinedAt ?? guild.createdAt,
     // With only the Guilds intent Discord sends the bot's own member (and few others).
     members: botMember ? [renderMember(world, botMember)] : [],
-    channels: channels.filter((c) => !c.thread).map((c) => renderChannel(world, c)),
-    threads: channels.filter((c) => c.thread).map((c) => renderChannel(world, c)),
+    channels: channels.filter((c) => !c.thread).map(renderTextChannel),
+    threads: channels.filter((c) => c.thread).map((c) => renderThread(world, c)),
     presences: [],
     voice_states: [],
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],
-    embedded_activities: [],
   };
 }
 
-export function renderMessage(world: World, message: MessageRecord) {
-  const author = world.user(message.authorId);
+/** Which interaction a reply answers: the command, the clicked message, or what opened the modal. */
+function interactionMetadata(world: Lookup, interaction: InteractionRecord): APIMessageInteractionMetadata | undefined {
+  const base = {
+    id: interaction.id,
+    user: renderUserById(world, interaction.userId),
+    authorizing_integration_owners: { '0': interaction.guildId },
+  };
+  switch (interaction.type) {
+    case InteractionType.ApplicationCommand:
+      return { ...base, type: InteractionType.ApplicationCommand };
+    case InteractionType.MessageComponent:
+      return { ...base, type: InteractionType.MessageComponent, interacted_message_id: interaction.sourceMessageId ?? '' };
+    case InteractionType.ModalSubmit: {
+      const opener = interaction.triggeringId ? world.interactionsById.get(interaction.triggeringId) : undefined;
+      const triggering = opener && interactionMetadata(world, opener);
+      if (!triggering || triggering.type === InteractionType.ModalSubmit) return undefined;
+      return { ...base, type: InteractionType.ModalSubmit, triggering_interaction_metadata: triggering };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A message as REST returns it and MESSAGE_CREATE carries it. */
+export function renderMessage(world: Lookup, message: MessageRecord): GatewayMessageCreateDispatchData {
   const interaction = message.interactionId ? world.interactionsById.get(message.interactionId) : undefined;
-  const interactionUser = interaction && world.user(interaction.userId);
   const thread = message.threadId ? world.channel(message.threadId) : undefined;
   return {
     id: message.id,
     type: message.type,
     channel_id: message.channelId,
     guild_id: message.guildId ?? undefined,
-    author: author ? renderUser(author) : undefined,
+    author: renderUserById(world, message.authorId),
     content: message.content,
     timestamp: message.createdAt,
     edited_timestamp: message.editedAt,
@@ -178,30 +254,28 @@ export function renderMessage(world: World, message: MessageRecord) {
       url: `https://cdn.loopback.invalid/attachments/${message.channelId}/${a.id}/${a.filename}`,
       proxy_url: `https://media.loopback.invalid/attachments/${message.channelId}/${a.id}/${a.filename}`,
     })),
-    embeds: message.embeds,
-    components: message.components,
+    // Stored as the bot sent them, after the limits in limits.ts accepted them.
+    embeds: message.embeds as APIEmbed[],
+    components: message.components as APIMessageTopLevelComponent[],
     reactions: undefined,
     pinned: false,
     flags: message.flags,
     webhook_id: interaction ? world.application.id : undefined,
     application_id: interaction ? world.application.id : undefined,
     message_reference: message.reference
-      ? { type: 0, message_id: message.reference.messageId, channel_id: message.reference.channelId, guild_id: message.guildId ?? undefined }
+      ? {
+          type: MessageReferenceType.Default,
+          message_id: message.reference.messageId,
+          channel_id: message.reference.channelId,
+          guild_id: message.guildId ?? undefined,
+        }
       : undefined,
-    interaction_metadata:
-      interaction && interactionUser
-        ? {
-            id: interaction.id,
-            type: interaction.type,
-            user: renderUser(interactionUser),
-            authorizing_integration_owners: { '0': interaction.guildId },
-          }
-        : undefined,
-    thread: thread ? renderChannel(world, thread) : undefined,
+    interaction_metadata: interaction ? interactionMetadata(world, interaction) : undefined,
+    thread: thread?.thread ? renderThread(world, thread) : undefined,
   };
 }
 
-export function renderCommand(command: CommandRecord) {
+export function renderCommand(command: CommandRecord): APIApplicationCommand {
   return {
     ...command.extra,
     id: command.id,
@@ -210,9 +284,10 @@ export function renderCommand(command: CommandRecord) {
     type: command.type,
     name: command.name,
     description: command.description,
-    options: command.options.length ? command.options : undefined,
+    // Stored as the bot registered them, after command-limits.ts accepted them.
+    options: command.options.length ? (command.options as APIApplicationCommandOption[]) : undefined,
     default_member_permissions: command.defaultMemberPermissions,
     version: command.version,
-    nsfw: command.extra['nsfw'] ?? false,
+    nsfw: (command.extra['nsfw'] as boolean | undefined) ?? false,
   };
 }

@@ -1,4 +1,5 @@
 // Application commands, global and per guild: what the bot registers is what the driver types options by.
+import { ApplicationCommandType, RESTJSONErrorCodes as Codes } from 'discord-api-types/v10';
 import { ApiError, unknown } from './http.js';
 import { checkCommand, checkCommandList } from './command-limits.js';
 import { renderCommand } from './render.js';
@@ -18,8 +19,8 @@ function scopeOf(ctx: RouteContext): { scope: string; guildId: string | null } {
   const { world } = ctx.state;
   const app = ctx.params['app'] ?? '';
   if (app !== world.application.id) {
-    if (!world.usersById.get(app)?.bot) throw new ApiError(404, 10002, 'Unknown Application');
-    throw new ApiError(403, 20012, 'You are not authorized to perform this action on this application');
+    if (!world.usersById.get(app)?.bot) throw new ApiError(404, Codes.UnknownApplication, 'Unknown Application');
+    throw new ApiError(403, Codes.NotAuthorizedToPerformThisActionOnThisApplication, 'You are not authorized to perform this action on this application');
   }
   const guildId = ctx.params['guild'] ?? null;
   if (guildId) botGuild(ctx, guildId);
@@ -34,7 +35,7 @@ function toRecord(ctx: RouteContext, body: Record<string, unknown>, guildId: str
     id: existing?.id ?? snowflake(),
     applicationId: ctx.state.world.application.id,
     guildId,
-    type: Number(body['type'] ?? 1),
+    type: Number(body['type'] ?? ApplicationCommandType.ChatInput),
     name: String(body['name']),
     description: typeof body['description'] === 'string' ? body['description'] : '',
     options: (body['options'] as CommandOption[] | undefined) ?? [],
@@ -45,7 +46,7 @@ function toRecord(ctx: RouteContext, body: Record<string, unknown>, guildId: str
 }
 
 function sameCommand(a: { type?: unknown; name?: unknown }, b: CommandRecord): boolean {
-  return b.name === a.name && b.type === Number(a.type ?? 1);
+  return b.name === a.name && b.type === Number(a.type ?? ApplicationCommandType.ChatInput);
 }
 
 function findCommand(ctx: RouteContext, scope: string): CommandRecord {

@@ -1,5 +1,5 @@
 // Gateway discovery, the bot's user and application, guilds, members, roles and channels.
-import { PermissionFlagsBits as P } from 'discord.js';
+import { PermissionFlagsBits as P } from 'discord-api-types/v10';
 import { missingAccess, missingPermissions, unknown } from './http.js';
 import { has } from './permissions.js';
 import { renderChannel, renderGuild, renderMember, renderRole, renderUser } from './render.js';

@@ -1,30 +1,46 @@
 // Interaction callbacks and the interaction webhook (follow-ups, @original), authenticated by the token in the path.
-import { ApiError, storeAttachments, unknown } from './http.js';
+import {
+  ApplicationCommandType,
+  InteractionResponseType as Callback,
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  RESTJSONErrorCodes as Codes,
+} from 'discord-api-types/v10';
+import { ApiError, emptyMessage, storeAttachments, unknown } from './http.js';
 import { checkAutocomplete, checkMessage, checkModal } from './limits.js';
-import { createMessage, deleteMessage, editMessage, EPHEMERAL, type MessageBody } from './messages.js';
+import { createMessage, deleteMessage, editMessage, type MessageBody } from './messages.js';
 import { renderMessage } from './render.js';
 import { bodyObject, enforce, route, type Route, type RouteContext } from './router.js';
 import type { InteractionRecord, MessageRecord } from './types.js';
 
-/** Flags an interaction message may carry: ephemeral, suppress embeds, suppress notifications, components v2. */
-const INTERACTION_MESSAGE_FLAGS = EPHEMERAL | 4 | 4096 | 32768;
-const COMMAND = 2;
-const COMPONENT = 3;
-const AUTOCOMPLETE = 4;
-const MODAL_SUBMIT = 5;
+/** Flags an interaction message may carry. */
+const INTERACTION_MESSAGE_FLAGS =
+  MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
 
 /** Which callback types each interaction type accepts. */
-const ALLOWED_CALLBACKS: Record<number, number[]> = {
-  [COMMAND]: [4, 5, 9],
-  [COMPONENT]: [4, 5, 6, 7, 9],
-  [AUTOCOMPLETE]: [8],
-  [MODAL_SUBMIT]: [4, 5, 6, 7],
+const ALLOWED_CALLBACKS: Partial<Record<InteractionType, Callback[]>> = {
+  [InteractionType.ApplicationCommand]: [Callback.ChannelMessageWithSource, Callback.DeferredChannelMessageWithSource, Callback.Modal],
+  [InteractionType.MessageComponent]: [
+    Callback.ChannelMessageWithSource,
+    Callback.DeferredChannelMessageWithSource,
+    Callback.DeferredMessageUpdate,
+    Callback.UpdateMessage,
+    Callback.Modal,
+  ],
+  [InteractionType.ApplicationCommandAutocomplete]: [Callback.ApplicationCommandAutocompleteResult],
+  [InteractionType.ModalSubmit]: [
+    Callback.ChannelMessageWithSource,
+    Callback.DeferredChannelMessageWithSource,
+    Callback.DeferredMessageUpdate,
+    Callback.UpdateMessage,
+  ],
 };
 
-function messageType(interaction: InteractionRecord): number {
-  if (interaction.type !== COMMAND) return 0;
-  const data = interaction.payload['data'] as { type?: number } | undefined;
-  return data?.type === 1 ? 20 : 23;
+function messageType(interaction: InteractionRecord): MessageType {
+  if (interaction.type !== InteractionType.ApplicationCommand) return MessageType.Default;
+  const data = interaction.payload['data'] as { type?: ApplicationCommandType } | undefined;
+  return data?.type === ApplicationCommandType.ChatInput ? MessageType.ChatInputCommand : MessageType.ContextMenuCommand;
 }
 
 function messageBody(ctx: RouteContext, data: unknown, prefix: PropertyKey[]): MessageBody {
@@ -41,7 +57,7 @@ function callback(ctx: RouteContext) {
   const { world } = ctx.state;
   const interaction = world.interactionsById.get(ctx.params['id'] ?? '');
   if (!interaction || interaction.token !== ctx.params['token']) throw unknown.interaction();
-  if (interaction.callbacks.length) throw new ApiError(400, 40060, 'Interaction has already been acknowledged.');
+  if (interaction.callbacks.length) throw new ApiError(400, Codes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.');
   if (Date.now() - interaction.createdAt > ctx.state.interactionTimeoutMs) {
     ctx.state.violations.push({
       at: new Date().toISOString(),
@@ -52,34 +68,34 @@ function callback(ctx: RouteContext) {
     throw unknown.interaction();
   }
   const body = bodyObject(ctx);
-  const type = Number(body['type']);
+  const type = Number(body['type']) as Callback;
   if (!ALLOWED_CALLBACKS[interaction.type]?.includes(type)) {
     enforce(ctx, [{ path: 'type', code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Callback type ${type} is not valid for interaction type ${interaction.type}` }]);
   }
   const data = body['data'] as Record<string, unknown> | undefined;
   const source = interaction.sourceMessageId ? world.message(interaction.sourceMessageId) : undefined;
   let message: MessageRecord | undefined;
-  if (type === 4 || type === 5) {
+  if (type === Callback.ChannelMessageWithSource || type === Callback.DeferredChannelMessageWithSource) {
     const messageData = messageBody(ctx, data, ['data']);
-    if (type === 4 && isEmpty(messageData, ctx.files.length)) throw new ApiError(400, 50006, 'Cannot send an empty message');
+    if (type === Callback.ChannelMessageWithSource && isEmpty(messageData, ctx.files.length)) throw emptyMessage();
     message = createMessage(world, {
       channelId: interaction.channelId,
       authorId: world.bot.id,
-      body: type === 5 ? { flags: messageData.flags ?? 0 } : messageData,
+      body: type === Callback.DeferredChannelMessageWithSource ? { flags: messageData.flags ?? 0 } : messageData,
       files: storeAttachments(ctx.files, messageData.attachments),
       type: messageType(interaction),
       interactionId: interaction.id,
-      loading: type === 5,
+      loading: type === Callback.DeferredChannelMessageWithSource,
     });
     interaction.originalId = message.id;
-  } else if (type === 6 || type === 7) {
+  } else if (type === Callback.DeferredMessageUpdate || type === Callback.UpdateMessage) {
     if (!source) throw unknown.message();
-    if (type === 7) editMessage(world, source, messageBody(ctx, data, ['data']), storeAttachments(ctx.files, data?.['attachments']));
+    if (type === Callback.UpdateMessage) editMessage(world, source, messageBody(ctx, data, ['data']), storeAttachments(ctx.files, data?.['attachments']));
     interaction.originalId = source.id;
     message = source;
-  } else if (type === 8) {
+  } else if (type === Callback.ApplicationCommandAutocompleteResult) {
     enforce(ctx, checkAutocomplete(data));
-  } else if (type === 9) {
+  } else if (type === Callback.Modal) {
     enforce(ctx, checkModal(data));
   }
   interaction.callbacks.push({ type, data, at: Date.now() });
@@ -121,7 +137,7 @@ function followUp(ctx: RouteContext) {
   const interaction = webhookInteraction(ctx);
   if (!interaction.callbacks.length) throw unknown.webhook();
   const body = messageBody(ctx, bodyObject(ctx), []);
-  if (isEmpty(body, ctx.files.length)) throw new ApiError(400, 50006, 'Cannot send an empty message');
+  if (isEmpty(body, ctx.files.length)) throw emptyMessage();
   const files = storeAttachments(ctx.files, body.attachments);
   const original = interaction.originalId ? world.message(interaction.originalId) : undefined;
   let message: MessageRecord;

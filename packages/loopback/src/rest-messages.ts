@@ -1,6 +1,6 @@
 // Channel messages and threads, with Discord's permission checks and limits.
-import { PermissionFlagsBits as P } from 'discord.js';
-import { ApiError, missingAccess, missingPermissions, storeAttachments, unknown } from './http.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits as P, RESTJSONErrorCodes as Codes } from 'discord-api-types/v10';
+import { ApiError, emptyMessage, missingAccess, missingPermissions, storeAttachments, unknown } from './http.js';
 import { checkMessage, checkThread } from './limits.js';
 import { createMessage, createThread, deleteMessage, editMessage, type MessageBody } from './messages.js';
 import { has } from './permissions.js';
@@ -9,8 +9,8 @@ import { visibleChannel } from './rest-guilds.js';
 import { bodyObject, enforce, route, type Route, type RouteContext } from './router.js';
 import type { ChannelRecord, MessageRecord } from './types.js';
 
-/** Flags a bot may set on a channel message: suppress embeds, suppress notifications, components v2. */
-const CHANNEL_MESSAGE_FLAGS = 4 | 4096 | 32768;
+/** Flags a bot may set on a channel message. */
+const CHANNEL_MESSAGE_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
 
 function sendPermission(channel: ChannelRecord): bigint {
   return channel.thread ? P.SendMessagesInThreads : P.SendMessages;
@@ -23,7 +23,7 @@ function checkedBody(ctx: RouteContext, channel: ChannelRecord, permissions: big
   if (!has(permissions, sendPermission(channel))) throw missingPermissions();
   if (body.embeds?.length && !has(permissions, P.EmbedLinks)) throw missingPermissions();
   if (ctx.files.length && !has(permissions, P.AttachFiles)) throw missingPermissions();
-  if (channel.thread?.locked && !has(permissions, P.ManageThreads)) throw new ApiError(400, 50083, 'Thread is archived');
+  if (channel.thread?.locked && !has(permissions, P.ManageThreads)) throw new ApiError(400, Codes.InvalidActionOnArchivedThread, 'Thread is archived');
   return body;
 }
 
@@ -48,12 +48,12 @@ function listMessages(ctx: RouteContext, channel: ChannelRecord, permissions: bi
 }
 
 function startThread(ctx: RouteContext, parent: ChannelRecord, permissions: bigint, fromMessage?: MessageRecord) {
-  if (parent.thread) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+  if (parent.thread) throw new ApiError(400, Codes.CannotExecuteActionOnThisChannelType, 'Cannot execute action on this channel type');
   const body = bodyObject(ctx);
   enforce(ctx, checkThread(body));
-  const type = fromMessage ? 11 : Number(body['type'] ?? 12);
-  if (!has(permissions, type === 11 ? P.CreatePublicThreads : P.CreatePrivateThreads)) throw missingPermissions();
-  if (fromMessage?.threadId) throw new ApiError(400, 160004, 'A thread has already been created for this message');
+  const type = fromMessage ? ChannelType.PublicThread : body['type'] === ChannelType.PublicThread ? ChannelType.PublicThread : ChannelType.PrivateThread;
+  if (!has(permissions, type === ChannelType.PublicThread ? P.CreatePublicThreads : P.CreatePrivateThreads)) throw missingPermissions();
+  if (fromMessage?.threadId) throw new ApiError(400, Codes.ThreadAlreadyCreatedForMessage, 'A thread has already been created for this message');
   const thread = createThread(ctx.state.world, parent, {
     name: String(body['name']),
     ownerId: ctx.state.world.bot.id,
@@ -69,7 +69,7 @@ export const messageRoutes: Route[] = [
     const { channel, permissions } = visibleChannel(ctx, ctx.params['channel']);
     const body = checkedBody(ctx, channel, permissions);
     if (!body.content && !body.embeds?.length && !body.components?.length && !ctx.files.length) {
-      throw new ApiError(400, 50006, 'Cannot send an empty message');
+      throw emptyMessage();
     }
     const reference = body.message_reference?.message_id;
     if (reference && !ctx.state.world.message(reference)) {
@@ -94,7 +94,7 @@ export const messageRoutes: Route[] = [
   route('PATCH', '/channels/:channel/messages/:message', (ctx) => {
     const { channel, permissions } = visibleChannel(ctx, ctx.params['channel']);
     const message = channelMessage(ctx, channel, permissions);
-    if (message.authorId !== ctx.state.world.bot.id) throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
+    if (message.authorId !== ctx.state.world.bot.id) throw new ApiError(403, Codes.CannotEditMessageAuthoredByAnotherUser, 'Cannot edit a message authored by another user');
     const body = checkedBody(ctx, channel, permissions);
     editMessage(ctx.state.world, message, body, storeAttachments(ctx.files, body.attachments));
     return { body: renderMessage(ctx.state.world, message) };

@@ -30,7 +30,7 @@ export interface RouteContext {
   state: ServerState;
 }
 
-export interface RouteResult {
+interface RouteResult {
   status?: number;
   body?: unknown;
 }

@@ -1,16 +1,19 @@
 // One interaction as a test sees it: the bot's callback, its reply and follow-ups.
+import { InteractionResponseType as Callback, type APIApplicationCommandOptionChoice } from 'discord-api-types/v10';
 import type { InteractionCallback, InteractionRecord, MessageRecord } from './types.js';
 import { DEFAULT_TIMEOUT_MS, waitUntil } from './wait.js';
 import type { World } from './world.js';
 
-const CALLBACK_NAMES: Record<number, string> = {
-  4: 'a message',
-  5: 'a deferred message',
-  6: 'a deferred update',
-  7: 'an updated message',
-  8: 'autocomplete choices',
-  9: 'a modal',
+const CALLBACK_NAMES: Partial<Record<Callback, string>> = {
+  [Callback.ChannelMessageWithSource]: 'a message',
+  [Callback.DeferredChannelMessageWithSource]: 'a deferred message',
+  [Callback.DeferredMessageUpdate]: 'a deferred update',
+  [Callback.UpdateMessage]: 'an updated message',
+  [Callback.ApplicationCommandAutocompleteResult]: 'autocomplete choices',
+  [Callback.Modal]: 'a modal',
 };
+
+type Choice = Pick<APIApplicationCommandOptionChoice, 'name' | 'value'>;
 
 export class InteractionRun {
   /** How many edits the clicked message had when the click was sent (to notice a later edit). */
@@ -56,7 +59,7 @@ export class InteractionRun {
    */
   async reply(timeoutMs = this.timeoutMs): Promise<MessageRecord> {
     const { type } = await this.response(timeoutMs);
-    if (type === 8 || type === 9) throw new Error(`loopback: ${this.label} was answered with ${CALLBACK_NAMES[type]}, not a message`);
+    if (type === Callback.ApplicationCommandAutocompleteResult || type === Callback.Modal) throw new Error(`loopback: ${this.label} was answered with ${CALLBACK_NAMES[type]}, not a message`);
     return waitUntil(
       this.world,
       'change',
@@ -66,10 +69,10 @@ export class InteractionRun {
     );
   }
 
-  #visibleReply(type: number): MessageRecord | undefined {
+  #visibleReply(type: Callback): MessageRecord | undefined {
     const original = this.record.originalId ? this.world.message(this.record.originalId) : undefined;
-    if (type === 4 || type === 7) return original;
-    if (type === 5) return original && !original.loading ? original : undefined;
+    if (type === Callback.ChannelMessageWithSource || type === Callback.UpdateMessage) return original;
+    if (type === Callback.DeferredChannelMessageWithSource) return original && !original.loading ? original : undefined;
     if (original && original.edits > this.#sourceEditsAtStart) return original;
     return this.record.followUpIds[0] ? this.world.message(this.record.followUpIds[0]) : undefined;
   }
@@ -89,16 +92,16 @@ export class InteractionRun {
   }
 
   /** The autocomplete choices the bot answered with. */
-  async choices(timeoutMs = this.timeoutMs): Promise<Array<{ name: string; value: string | number }>> {
+  async choices(timeoutMs = this.timeoutMs): Promise<Choice[]> {
     const { type, data } = await this.response(timeoutMs);
-    if (type !== 8) throw new Error(`loopback: ${this.label} was answered with ${CALLBACK_NAMES[type] ?? type}, not autocomplete choices`);
-    return (data?.['choices'] as Array<{ name: string; value: string | number }> | undefined) ?? [];
+    if (type !== Callback.ApplicationCommandAutocompleteResult) throw new Error(`loopback: ${this.label} was answered with ${CALLBACK_NAMES[type] ?? type}, not autocomplete choices`);
+    return (data?.['choices'] as Choice[] | undefined) ?? [];
   }
 
   /** The modal the bot opened: `{custom_id, title, components}`. */
   async modal(timeoutMs = this.timeoutMs): Promise<Record<string, unknown>> {
     const { type, data } = await this.response(timeoutMs);
-    if (type !== 9 || !data) throw new Error(`loopback: ${this.label} was answered with ${CALLBACK_NAMES[type] ?? type}, not a modal`);
+    if (type !== Callback.Modal || !data) throw new Error(`loopback: ${this.label} was answered with ${CALLBACK_NAMES[type] ?? type}, not a modal`);
     return data;
   }
 }

@@ -1,4 +1,13 @@
 // The records the loopback world keeps. API shapes are made from them in render.ts.
+import type {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ChannelType,
+  InteractionResponseType,
+  InteractionType,
+  MessageType,
+  OverwriteType,
+} from 'discord-api-types/v10';
 
 export interface UserRecord {
   id: string;
@@ -35,8 +44,7 @@ export interface GuildRecord {
 
 export interface Overwrite {
   id: string;
-  /** 0 role, 1 member */
-  type: 0 | 1;
+  type: OverwriteType;
   allow: bigint;
   deny: bigint;
 }
@@ -44,8 +52,8 @@ export interface Overwrite {
 export interface ChannelRecord {
   id: string;
   guildId: string;
-  /** 0 text, 4 category, 11 public thread, 12 private thread */
-  type: number;
+  /** GuildText for channels; PublicThread or PrivateThread for threads. */
+  type: ChannelType;
   name: string;
   position: number;
   parentId: string | null;
@@ -55,7 +63,7 @@ export interface ChannelRecord {
   thread: ThreadState | null;
 }
 
-export interface ThreadState {
+interface ThreadState {
   ownerId: string;
   archived: boolean;
   locked: boolean;
@@ -86,7 +94,7 @@ export interface Attachment {
 }
 
 /** What a message looked like before an edit. */
-export interface MessageVersion {
+interface MessageVersion {
   content: string;
   embeds: unknown[];
   components: unknown[];
@@ -99,8 +107,8 @@ export interface MessageRecord {
   channelId: string;
   guildId: string | null;
   authorId: string;
-  /** 0 default, 19 reply, 20 chat input command, 23 context menu command */
-  type: number;
+  /** Default, Reply, ChatInputCommand or ContextMenuCommand. */
+  type: MessageType;
   content: string;
   embeds: unknown[];
   components: unknown[];
@@ -123,14 +131,14 @@ export interface MessageRecord {
 }
 
 export interface CommandOption {
-  type: number;
+  type: ApplicationCommandOptionType;
   name: string;
   description: string;
   required?: boolean;
   autocomplete?: boolean;
   choices?: Array<{ name: string; value: string | number }>;
   options?: CommandOption[];
-  channel_types?: number[];
+  channel_types?: ChannelType[];
   min_value?: number;
   max_value?: number;
   min_length?: number;
@@ -142,8 +150,7 @@ export interface CommandRecord {
   id: string;
   applicationId: string;
   guildId: string | null;
-  /** 1 chat input, 2 user, 3 message */
-  type: number;
+  type: ApplicationCommandType;
   name: string;
   description: string;
   options: CommandOption[];
@@ -154,7 +161,7 @@ export interface CommandRecord {
 }
 
 export interface InteractionCallback {
-  type: number;
+  type: InteractionResponseType;
   data: Record<string, unknown> | undefined;
   at: number;
 }
@@ -162,8 +169,7 @@ export interface InteractionCallback {
 export interface InteractionRecord {
   id: string;
   token: string;
-  /** 2 application command, 3 component, 4 autocomplete, 5 modal submit */
-  type: number;
+  type: InteractionType;
   guildId: string;
   channelId: string;
   userId: string;
@@ -174,7 +180,22 @@ export interface InteractionRecord {
   originalId: string | null;
   /** For component interactions: the message the component was on. */
   sourceMessageId: string | null;
+  /** For modal submits: the interaction the bot answered with the modal. */
+  triggeringId: string | null;
   followUpIds: string[];
   /** Callbacks and webhook requests for this interaction that were refused, with Discord's error body. */
   refusals: Array<{ method: string; path: string; error: unknown }>;
+}
+
+/**
+ * What rendering and the permission checks look up in the world. The World implements it;
+ * render.ts depends on this interface rather than on world.ts, which renders its own events.
+ */
+export interface Lookup {
+  readonly bot: UserRecord;
+  readonly application: { readonly id: string };
+  readonly channelsById: ReadonlyMap<string, ChannelRecord>;
+  readonly interactionsById: ReadonlyMap<string, InteractionRecord>;
+  user(id: string): UserRecord | undefined;
+  channel(id: string): ChannelRecord | undefined;
 }

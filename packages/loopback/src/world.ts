@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { ChannelType, GatewayDispatchEvents } from 'discord-api-types/v10';
 import { channelPermissions } from './permissions.js';
 import { renderChannel, renderGuildCreate, renderMember, renderRole } from './render.js';
 import { snowflake } from './snowflake.js';
@@ -7,6 +8,7 @@ import type {
   CommandRecord,
   GuildRecord,
   InteractionRecord,
+  Lookup,
   MessageRecord,
   Overwrite,
   RoleRecord,
@@ -16,7 +18,7 @@ import type {
 export interface Dispatch {
   /** The guild whose shard receives the event; null goes to every session. */
   guildId: string | null;
-  event: string;
+  event: GatewayDispatchEvents;
   data: unknown;
 }
 
@@ -26,7 +28,7 @@ type Named<T, K extends string> = Record<string, T> & Record<K, T>;
  * Everything the fake Discord knows. Changes made through these methods emit the
  * gateway event Discord would send ('dispatch'), and 'change' so that waits re-check.
  */
-export class World extends EventEmitter {
+export class World extends EventEmitter implements Lookup {
   readonly usersById = new Map<string, UserRecord>();
   readonly guildsById = new Map<string, GuildRecord>();
   readonly channelsById = new Map<string, ChannelRecord>();
@@ -96,7 +98,7 @@ export class World extends EventEmitter {
     return channelPermissions(guild, channel, userId, (id) => this.channelsById.get(id));
   }
 
-  dispatch(guildId: string | null, event: string, data: unknown): void {
+  dispatch(guildId: string | null, event: GatewayDispatchEvents, data: unknown): void {
     this.emit('dispatch', { guildId, event, data } satisfies Dispatch);
   }
   changed(): void {
@@ -137,12 +139,12 @@ export class World extends EventEmitter {
     return guild;
   }
 
-  createChannel(guildId: string, name: string, overwrites: Overwrite[] = [], type = 0): ChannelRecord {
+  createChannel(guildId: string, name: string, overwrites: Overwrite[] = []): ChannelRecord {
     const position = [...this.channelsById.values()].filter((c) => c.guildId === guildId && !c.thread).length;
     const channel: ChannelRecord = {
       id: snowflake(),
       guildId,
-      type,
+      type: ChannelType.GuildText,
       name,
       position,
       parentId: null,
@@ -165,7 +167,7 @@ export class World extends EventEmitter {
       this.botRole(template.id)?.permissions ?? 0n,
     );
     this.createChannel(guild.id, 'general');
-    this.dispatch(guild.id, 'GUILD_CREATE', renderGuildCreate(this, guild));
+    this.dispatch(guild.id, GatewayDispatchEvents.GuildCreate, renderGuildCreate(this, guild));
     this.changed();
     return guild;
   }
@@ -186,7 +188,7 @@ export class World extends EventEmitter {
 
   addChannel(guildId: string, name: string, overwrites: Overwrite[] = []): ChannelRecord {
     const channel = this.createChannel(this.requireGuild(guildId).id, name, overwrites);
-    this.dispatch(guildId, 'CHANNEL_CREATE', renderChannel(this, channel));
+    this.dispatch(guildId, GatewayDispatchEvents.ChannelCreate, renderChannel(this, channel));
     this.changed();
     return channel;
   }
@@ -195,12 +197,12 @@ export class World extends EventEmitter {
     const channel = this.requireChannel(id);
     this.channelsById.delete(channel.id);
     for (const thread of this.threads(channel.id)) this.channelsById.delete(thread.id);
-    this.dispatch(channel.guildId, channel.thread ? 'THREAD_DELETE' : 'CHANNEL_DELETE', renderChannel(this, channel));
+    this.dispatch(channel.guildId, channel.thread ? GatewayDispatchEvents.ThreadDelete : GatewayDispatchEvents.ChannelDelete, renderChannel(this, channel));
     this.changed();
   }
 
   updateChannel(channel: ChannelRecord): void {
-    this.dispatch(channel.guildId, channel.thread ? 'THREAD_UPDATE' : 'CHANNEL_UPDATE', renderChannel(this, channel));
+    this.dispatch(channel.guildId, channel.thread ? GatewayDispatchEvents.ThreadUpdate : GatewayDispatchEvents.ChannelUpdate, renderChannel(this, channel));
     this.changed();
   }
 
@@ -214,7 +216,7 @@ export class World extends EventEmitter {
     const role = this.role(guildId, roleId);
     if (!role) throw new Error(`loopback: no role ${roleId} in guild ${guildId}`);
     role.permissions = permissions;
-    this.dispatch(guildId, 'GUILD_ROLE_UPDATE', { guild_id: guildId, role: renderRole(role) });
+    this.dispatch(guildId, GatewayDispatchEvents.GuildRoleUpdate, { guild_id: guildId, role: renderRole(role) });
     this.changed();
   }
 
@@ -223,14 +225,14 @@ export class World extends EventEmitter {
     const member = this.requireGuild(guildId).members.get(this.bot.id);
     if (!member) throw new Error(`loopback: the bot is not in guild ${guildId}`);
     member.roleIds = roleIds;
-    this.dispatch(guildId, 'GUILD_MEMBER_UPDATE', { guild_id: guildId, ...renderMember(this, member) });
+    this.dispatch(guildId, GatewayDispatchEvents.GuildMemberUpdate, { guild_id: guildId, ...renderMember(this, member) });
     this.changed();
   }
 
   /** The bot is kicked: GUILD_DELETE without `unavailable`, as Discord sends it. */
   removeBot(guildId: string): void {
     this.requireGuild(guildId).members.delete(this.bot.id);
-    this.dispatch(guildId, 'GUILD_DELETE', { id: guildId });
+    this.dispatch(guildId, GatewayDispatchEvents.GuildDelete, { id: guildId });
     this.changed();
   }
 
@@ -238,7 +240,7 @@ export class World extends EventEmitter {
     const guild = this.requireGuild(guildId);
     const role = this.botRole(guildId);
     guild.members.set(this.bot.id, { userId: this.bot.id, roleIds: role ? [role.id] : [], joinedAt: new Date().toISOString() });
-    this.dispatch(guildId, 'GUILD_CREATE', renderGuildCreate(this, guild));
+    this.dispatch(guildId, GatewayDispatchEvents.GuildCreate, renderGuildCreate(this, guild));
     this.changed();
   }
 

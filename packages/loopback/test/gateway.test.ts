@@ -3,8 +3,8 @@ import { createInflate, constants as zlib } from 'node:zlib';
 import { PermissionFlagsBits, type Client } from 'discord.js';
 import { WebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { shardOf, startLoopback, type Loopback } from '../../loopback/index.js';
-import { connectClient } from './client.js';
+import { shardOf, startLoopback, type Loopback } from '../src/index.js';
+import { connectClient } from '../src/client.js';
 
 let lb: Loopback;
 const clients: Client[] = [];

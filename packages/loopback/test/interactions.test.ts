@@ -17,8 +17,8 @@ import {
   type Interaction,
 } from 'discord.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLoopback, type Loopback } from '../../loopback/index.js';
-import { connectClient } from './client.js';
+import { startLoopback, type Loopback } from '../src/index.js';
+import { connectClient } from '../src/client.js';
 
 let lb: Loopback;
 let client: Client<true>;

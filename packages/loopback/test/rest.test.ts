@@ -1,8 +1,8 @@
 // REST from discord.js (its CommonJS build) so that errors are instances of the same DiscordAPIError class.
 import { DiscordAPIError, REST, Routes, SlashCommandBuilder, type Client, type TextChannel } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type Loopback } from '../../loopback/index.js';
-import { connectClient } from './client.js';
+import { startLoopback, type Loopback } from '../src/index.js';
+import { connectClient } from '../src/client.js';
 
 let lb: Loopback;
 let client: Client<true>;
