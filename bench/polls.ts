@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { loadCorpus } from '../src/library/corpus.js';
+import { loadShippedLibrary, shippedLibrary } from '../src/library/library.js';
 import { createLogger } from '../src/lib/logger.js';
-import type { PollHost } from '../src/discord/poll-host.js';
-import { createPollService } from '../src/features/polls/service.js';
+import { createPollService, type CountedVote, type PollHost } from '../src/features/polls/service.js';
 import { openStore } from '../src/lib/store.js';
 
 const GUILD = '100000000000000001';
@@ -23,15 +22,17 @@ export async function benchPolls(): Promise<Array<{ figure: string; value: strin
   let edits = 0;
   const host: PollHost = {
     holds: () => true,
-    edit: async () => {
+    show: async () => {
       edits += 1;
       await new Promise((resolve) => setTimeout(resolve, EDIT_LATENCY_MS));
     },
-    reply: async () => undefined,
+    announce: async () => undefined,
   };
-  const polls = createPollService({ store, logger: createLogger('silent'), corpus: await loadCorpus('corpus') });
+  const logger = createLogger('silent');
+  const library = shippedLibrary(await loadShippedLibrary('corpus', dir, logger));
+  const polls = createPollService({ store, logger, library, host });
   try {
-    await polls.start(host);
+    await polls.start();
     const place = { guildId: GUILD, channelId: '100000000000000002', creatorId: '100000000000000003' };
     const poll = await polls.create(place, { question: 'Is the claim supported?', options: 'Yes | No | Partly', duration: '1h' }, async () => ({
       id: '100000000000000004',
@@ -58,7 +59,7 @@ export async function benchPolls(): Promise<Array<{ figure: string; value: strin
     const steady = await polls.create(place, { question: 'And now?', options: 'Yes | No', duration: '1h' }, async () => ({ id: '100000000000000005' }));
     const editsBefore = edits;
     const steadyStart = performance.now();
-    const pending: Array<Promise<string>> = [];
+    const pending: Array<Promise<CountedVote>> = [];
     for (let i = 0; i < CLICKS; i += 1) {
       pending.push(polls.vote(steady.id, i % 2, `2100000000${String(i).padStart(8, '0')}`));
       if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 30));

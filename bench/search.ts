@@ -23,7 +23,7 @@ export interface Figure {
 
 const TYPED = (text: string) => Array.from({ length: text.length }, (_, i) => text.slice(0, i + 1)).filter((q) => q.trim() !== '');
 
-export const QUERY_MIX: string[] = [
+const QUERY_MIX: string[] = [
   // exact words
   'CSTO', 'Putin', 'internet', 'Kazakhstan', 'communist', 'freedom', 'Baikonur', 'Navalny', 'Trotsky', 'Robespierre',
   // typos

@@ -7,6 +7,7 @@ import type { BotContext } from './context.js';
 import { createLogger } from './lib/logger.js';
 import { loadShippedLibrary, shippedLibrary } from './library/library.js';
 import { discordPoster } from './discord/daily-poster.js';
+import { discordHost } from './discord/poll-host.js';
 import { createDailyService } from './features/daily/service.js';
 import { createDrain } from './lib/ops/drain.js';
 import { trackFirstResponses } from './lib/ops/first-response.js';
@@ -16,7 +17,9 @@ import { processSources, shardStates } from './lib/ops/process-health.js';
 import { answerReports } from './lib/ops/shard-reports.js';
 import { createPollService } from './features/polls/service.js';
 import { createSearchSessions } from './features/passage/sessions.js';
-import { createSettingsStore } from './features/settings/service.js';
+import { createPassageService } from './features/passage/service.js';
+import { createQuoteService } from './features/quote/service.js';
+import { createSettingsService } from './features/settings/service.js';
 import { openStore } from './lib/store.js';
 
 const SEARCH_CACHE_DIR = 'data/cache';
@@ -34,25 +37,20 @@ export async function startBot(config: Config): Promise<Bot> {
   const logger = createLogger(config.LOG_LEVEL);
   const shipped = await loadShippedLibrary(config.CORPUS_DIR, SEARCH_CACHE_DIR, logger);
   const library = shippedLibrary(shipped);
-  const { corpus, search, quotes, prompts } = shipped;
+  const { corpus } = shipped;
   const client = createClient(config);
   const metrics = createMetrics(() => shardStates(client));
   const store = openStore(config.STORE_URL, { onError: () => metrics.storeErrors.inc() });
-  const settings = createSettingsStore(store, logger);
+  const settings = createSettingsService({ store, logger });
   const drain = createDrain();
   const firstResponses = trackFirstResponses(client, metrics);
   const ctx: BotContext = {
-    client,
-    config,
     logger,
-    corpus,
-    search,
-    store,
     settings,
-    sessions: createSearchSessions(store, logger),
-    polls: createPollService({ store, logger, corpus, metrics }),
-    daily: createDailyService({ poster: discordPoster(client), store, settings, logger, corpus, quotes, prompts, metrics }),
-    library,
+    passage: createPassageService({ library, sessions: createSearchSessions(store, logger) }),
+    quote: createQuoteService({ library, settings }),
+    polls: createPollService({ store, logger, library, host: discordHost(client), metrics }),
+    daily: createDailyService({ poster: discordPoster(client), store, settings, library, logger, metrics }),
     ops: { metrics, firstResponses, drain },
   };
   for (const event of events) {

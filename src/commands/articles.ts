@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { articlesView } from '../features/passage/articles-view.js';
-import { lookupFlags } from '../features/settings/visibility.js';
+import { articlesView } from '../features/passage/views.js';
+import { lookupFlags } from '../features/settings/views.js';
 import type { SlashCommand } from './types.js';
 
 export default {
@@ -10,7 +10,8 @@ export default {
     .setContexts(InteractionContextType.Guild),
 
   async execute(interaction, ctx) {
-    const flags = lookupFlags(await ctx.settings.get(interaction.guildId!), null);
-    await interaction.reply({ ...articlesView(ctx.corpus), flags });
+    const guildId = interaction.guildId!;
+    const flags = lookupFlags(await ctx.settings.get(guildId), null);
+    await interaction.reply({ ...articlesView(await ctx.passage.articles(guildId)), flags });
   },
 } satisfies SlashCommand;

@@ -7,8 +7,8 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import { describeMissing, missingPermissions } from '../discord/daily-poster.js';
-import { parseDays, parseTime, parseTimezone, timezoneChoices } from '../features/daily/schedule.js';
-import { postedView, previewView, setView, statusView } from '../features/daily/views.js';
+import { timezoneChoices, type ScheduleInput } from '../features/daily/schedule.js';
+import { needsManageServerText, notPostedText, offText, postedView, previewView, setCheckText, setView, statusView } from '../features/daily/views.js';
 import { UserError } from '../lib/errors.js';
 import type { SlashCommand } from './types.js';
 
@@ -42,12 +42,11 @@ export default {
     const guildId = interaction.guildId!;
     const subcommand = interaction.options.getSubcommand();
     if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError(`You need the **Manage Server** permission to use \`/daily ${subcommand}\`.`);
+      throw new UserError(needsManageServerText(subcommand));
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (subcommand === 'set') {
-      const notes = checkSetInput(interaction);
-      const status = await ctx.daily.set(guildId, {
+      const schedule = ctx.daily.parseSchedule({
         channelId: interaction.options.getChannel('channel', true).id,
         time: interaction.options.getString('time', true),
         timezone: interaction.options.getString('timezone'),
@@ -55,20 +54,18 @@ export default {
         thread: interaction.options.getBoolean('thread'),
         roleId: interaction.options.getRole('role')?.id,
       });
-      await interaction.editReply(setView(guildId, status, notes));
+      const notes = checkChannelAndRole(interaction, schedule);
+      await interaction.editReply(setView(guildId, await ctx.daily.set(guildId, schedule), notes));
     } else if (subcommand === 'off') {
-      const stopped = await ctx.daily.off(guildId);
-      await interaction.editReply(
-        stopped
-          ? 'The daily post is off. `/daily set` starts it again, and the quotes carry on where they stopped.'
-          : 'There was no daily post to stop on this server.',
-      );
+      await interaction.editReply(offText(await ctx.daily.off(guildId)));
     } else if (subcommand === 'status') {
       await interaction.editReply(statusView(guildId, await ctx.daily.status(guildId)));
     } else if (subcommand === 'preview') {
       await interaction.editReply(previewView(await ctx.daily.preview(guildId)));
     } else {
-      await interaction.editReply(postedView(guildId, await ctx.daily.postNow(guildId)));
+      const outcome = await ctx.daily.postNow(guildId);
+      if (outcome.kind !== 'posted') throw new UserError(notPostedText(guildId, outcome));
+      await interaction.editReply(postedView(guildId, outcome));
     }
   },
 
@@ -79,30 +76,21 @@ export default {
 } satisfies SlashCommand;
 
 /**
- * Checks what /daily set was given before anything is saved: the input (one sentence
- * per mistake) and the bot's permissions in the channel, from the channel itself or,
- * for the current channel, from the interaction. Gives back notes for the reply.
+ * Checks, before anything is saved, the bot's permissions in the channel (from the
+ * channel itself or, for the current channel, from the interaction) and the role to
+ * ping. Gives back notes for the reply.
  */
-function checkSetInput(interaction: ChatInputCommandInteraction): string[] {
-  parseTime(interaction.options.getString('time', true));
-  parseTimezone(interaction.options.getString('timezone') ?? 'UTC');
-  parseDays(interaction.options.getString('days') ?? 'every day');
-  const thread = interaction.options.getBoolean('thread') ?? true;
-  const channel = interaction.options.getChannel('channel', true, [ChannelType.GuildText]);
-  const cached = interaction.guild?.channels.cache.get(channel.id);
-  const permissions =
-    (cached ? cached.permissionsFor(interaction.client.user) : null) ?? (channel.id === interaction.channelId ? interaction.appPermissions : null);
-  if (!permissions) throw new UserError(`I cannot check my permissions in <#${channel.id}>: make sure I have **View Channel** there, then try again.`);
-  const missing = missingPermissions(permissions, thread);
-  if (missing.length > 0) throw new UserError(`I cannot post the daily quote there. ${describeMissing(missing, channel.id)}`);
+function checkChannelAndRole(interaction: ChatInputCommandInteraction, schedule: Pick<ScheduleInput, 'thread'>): string[] {
+  // Discord offers only text channels here; the typed read refuses any other.
+  const channelId = interaction.options.getChannel('channel', true, [ChannelType.GuildText]).id;
+  const cached = interaction.guild?.channels.cache.get(channelId);
+  const permissions = (cached ? cached.permissionsFor(interaction.client.user) : null) ?? (channelId === interaction.channelId ? interaction.appPermissions : null);
+  if (!permissions) throw new UserError(setCheckText.cannotCheckPermissions(channelId));
+  const missing = missingPermissions(permissions, schedule.thread);
+  if (missing.length > 0) throw new UserError(setCheckText.cannotPostThere(describeMissing(missing, channelId)));
 
-  const notes: string[] = [];
   const role = interaction.options.getRole('role');
-  if (role?.id === interaction.guildId) throw new UserError('The daily post does not ping @everyone: choose a role, or leave `role` out.');
-  if (role && !role.mentionable && !permissions.has(PermissionFlagsBits.MentionEveryone)) {
-    notes.push(
-      `Note: <@&${role.id}> is not mentionable and I lack **Mention @everyone, @here, and All Roles**, so the ping will not notify anyone. Make the role mentionable to fix it.`,
-    );
-  }
-  return notes;
+  if (role?.id === interaction.guildId) throw new UserError(setCheckText.everyone);
+  if (role && !role.mentionable && !permissions.has(PermissionFlagsBits.MentionEveryone)) return [setCheckText.roleNotMentionable(role.id)];
+  return [];
 }

@@ -1,6 +1,6 @@
 import { ApplicationCommandType, ContextMenuCommandBuilder, InteractionContextType, MessageFlags } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { searchReply } from '../features/passage/service.js';
+import { searchResultView } from '../features/passage/views.js';
 import type { MessageMenuCommand } from './types.js';
 
 export default {
@@ -13,8 +13,9 @@ export default {
     // Without the message-content intent Discord still resolves the chosen message's text here.
     const text = interaction.targetMessage.content || interaction.targetMessage.embeds.map((embed) => embed.description ?? '').join(' ');
     if (!text.trim()) throw new UserError('That message has no text to look for.');
-    const { results_per_page: perPage } = await ctx.settings.get(interaction.guildId!);
-    const reply = await searchReply(ctx, { guildId: interaction.guildId!, userId: interaction.user.id, query: text, perPage });
-    await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral });
+    const guildId = interaction.guildId!;
+    const { results_per_page: perPage } = await ctx.settings.get(guildId);
+    const result = await ctx.passage.search({ guildId, userId: interaction.user.id, query: text, perPage });
+    await interaction.reply({ ...searchResultView(result), flags: MessageFlags.Ephemeral });
   },
 } satisfies MessageMenuCommand;

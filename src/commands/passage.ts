@@ -1,9 +1,9 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, type BaseMessageOptions } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { articleChoices, passageChoices, passageReply, searchPageReply, searchReply } from '../features/passage/service.js';
+import { articleChoices, passageChoices, passageView, searchResultView, searchView } from '../features/passage/views.js';
 import { navId, pageId, pickId, showId } from '../features/passage/ids.js';
 import { formatRef } from '../library/references.js';
-import { lookupFlags } from '../features/settings/visibility.js';
+import { lookupFlags } from '../features/settings/views.js';
 import type { SlashCommand } from './types.js';
 
 export default {
@@ -28,51 +28,55 @@ export default {
     ),
 
   async execute(interaction, ctx) {
-    const settings = await ctx.settings.get(interaction.guildId!);
+    const guildId = interaction.guildId!;
+    const settings = await ctx.settings.get(guildId);
     const flags = lookupFlags(settings, interaction.options.getBoolean('public'));
     if (interaction.options.getSubcommand() === 'show') {
-      await interaction.reply({ ...passageReply(ctx, interaction.options.getString('ref', true)), flags });
+      const range = await ctx.passage.show(guildId, interaction.options.getString('ref', true));
+      await interaction.reply({ ...passageView(range), flags });
       return;
     }
-    const reply = await searchReply(ctx, {
-      guildId: interaction.guildId!,
+    const result = await ctx.passage.search({
+      guildId,
       userId: interaction.user.id,
       query: interaction.options.getString('query', true),
       articleId: interaction.options.getString('article'),
       perPage: settings.results_per_page,
     });
-    await interaction.reply({ ...reply, flags });
+    await interaction.reply({ ...searchResultView(result), flags });
   },
 
   async autocomplete(interaction, ctx) {
+    const guildId = interaction.guildId!;
     const focused = interaction.options.getFocused(true);
     const choices =
       focused.name === 'article'
-        ? articleChoices(ctx, focused.value)
-        : passageChoices(ctx, focused.value, interaction.options.getString('article'));
+        ? articleChoices(await ctx.passage.suggestArticles(guildId, focused.value))
+        : passageChoices(await ctx.passage.suggestPassages(guildId, focused.value, interaction.options.getString('article')));
     await interaction.respond(choices);
   },
 
   async component(interaction, ctx) {
+    const guildId = interaction.guildId!;
     // Only the person who asked moves a shared message; anyone else gets a private copy.
     const owner = interaction.message.interactionMetadata?.user.id;
     const mine = interaction.message.flags.has(MessageFlags.Ephemeral) || owner === interaction.user.id;
-    const answer = async (payload: Awaited<ReturnType<typeof searchPageReply>>) =>
-      mine ? interaction.update(payload) : interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+    const answer = async (payload: BaseMessageOptions) => (mine ? interaction.update(payload) : interaction.reply({ ...payload, flags: MessageFlags.Ephemeral }));
+    const showPrivately = async (ref: string) => interaction.reply({ ...passageView(await ctx.passage.show(guildId, ref)), flags: MessageFlags.Ephemeral });
 
     const id = interaction.customId;
     const show = showId.decode(id);
     const nav = navId.decode(id);
     const page = pageId.decode(id);
     if (show) {
-      await interaction.reply({ ...passageReply(ctx, show), flags: MessageFlags.Ephemeral });
+      await showPrivately(show);
     } else if (nav) {
-      await answer(passageReply(ctx, formatRef(nav.articleId, nav.paragraph)));
+      await answer(passageView(await ctx.passage.show(guildId, formatRef(nav.articleId, nav.paragraph))));
     } else if (page) {
-      const { results_per_page: perPage } = await ctx.settings.get(interaction.guildId!);
-      await answer(await searchPageReply(ctx, page.sessionId, page.page, perPage));
+      const { results_per_page: perPage } = await ctx.settings.get(guildId);
+      await answer(searchView(await ctx.passage.searchPage(guildId, page.sessionId, page.page, perPage)));
     } else if (pickId.decode(id) && interaction.isStringSelectMenu()) {
-      await interaction.reply({ ...passageReply(ctx, interaction.values[0] ?? ''), flags: MessageFlags.Ephemeral });
+      await showPrivately(interaction.values[0] ?? '');
     } else {
       throw new UserError('This button is from an older version of Marginalia: run the command again.');
     }

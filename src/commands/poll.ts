@@ -1,9 +1,10 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { passageChoices } from '../features/passage/service.js';
-import { checkPollPermissions } from '../features/polls/permissions.js';
+import { missingPollPermissions } from '../discord/poll-host.js';
+import { passageChoices } from '../features/passage/views.js';
 import { voteId } from '../features/polls/ids.js';
 import type { PostPoll } from '../features/polls/service.js';
+import { missingPermissionsText, pollClosedReply, pollView, UNKNOWN_VOTE_BUTTON, voteConfirmation } from '../features/polls/views.js';
 import type { SlashCommand } from './types.js';
 
 const DURATION_HELP = 'How long it runs: 30s to 7d, e.g. 90s, 15m, 2h, 1d (default 15m)';
@@ -55,14 +56,15 @@ export default {
         canManageMessages: interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false,
         poll: options.getString('poll') ?? undefined,
       });
-      await interaction.editReply(`Closed poll \`${poll.id}\`; its final results are on the poll message.`);
+      await interaction.editReply(pollClosedReply(poll));
       return;
     }
 
-    checkPollPermissions(interaction.appPermissions, interaction.channel?.isThread() ?? false);
+    const missing = missingPollPermissions(interaction.appPermissions, interaction.channel?.isThread() ?? false);
+    if (missing.length > 0) throw new UserError(missingPermissionsText(missing));
     const place = { guildId, channelId: interaction.channelId, creatorId: interaction.user.id };
-    const post: PostPoll = async (message) => {
-      const response = await interaction.reply({ ...message, withResponse: true });
+    const post: PostPoll = async (poll) => {
+      const response = await interaction.reply({ ...pollView(poll), withResponse: true });
       const posted = response.resource?.message;
       if (!posted) throw new Error('the poll reply came back without its message');
       return posted;
@@ -85,13 +87,13 @@ export default {
   },
 
   async autocomplete(interaction, ctx) {
-    await interaction.respond(passageChoices(ctx, interaction.options.getFocused()));
+    await interaction.respond(passageChoices(await ctx.passage.suggestPassages(interaction.guildId!, interaction.options.getFocused())));
   },
 
   async component(interaction, ctx) {
     const vote = voteId.decode(interaction.customId);
-    if (!vote) throw new UserError('This button does not belong to a poll I know.');
-    const confirmation = await ctx.polls.vote(vote.pollId, vote.option, interaction.user.id);
-    await interaction.reply({ content: confirmation, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    if (!vote) throw new UserError(UNKNOWN_VOTE_BUTTON);
+    const counted = await ctx.polls.vote(vote.pollId, vote.option, interaction.user.id);
+    await interaction.reply({ content: voteConfirmation(counted.poll, counted.vote), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   },
 } satisfies SlashCommand;

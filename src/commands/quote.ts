@@ -1,6 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { articleChoices, checkArticleId } from '../features/passage/service.js';
-import { lookupFlags } from '../features/settings/visibility.js';
+import { quoteMessage } from '../features/daily/views.js';
+import { articleChoices } from '../features/passage/views.js';
+import { lookupFlags } from '../features/settings/views.js';
 import type { SlashCommand } from './types.js';
 
 export default {
@@ -13,12 +14,12 @@ export default {
 
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
-    const articleId = checkArticleId(ctx, interaction.options.getString('article'));
+    const card = await ctx.quote.random(guildId, interaction.options.getString('article'));
     const flags = lookupFlags(await ctx.settings.get(guildId), interaction.options.getBoolean('public'));
-    await interaction.reply({ ...(await ctx.daily.quote(guildId, articleId)), flags });
+    await interaction.reply({ ...quoteMessage(card, { kind: 'quote' }), flags });
   },
 
   async autocomplete(interaction, ctx) {
-    await interaction.respond(articleChoices(ctx, interaction.options.getFocused()));
+    await interaction.respond(articleChoices(await ctx.passage.suggestArticles(interaction.guildId!, interaction.options.getFocused())));
   },
 } satisfies SlashCommand;

@@ -10,7 +10,7 @@ import type {
 } from 'discord.js';
 import type { BotContext } from '../context.js';
 
-export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
+type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
 
 /** A top-level slash command: its definition, and handlers that read input and call src/lib. */
 export interface SlashCommand {

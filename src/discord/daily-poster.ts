@@ -7,28 +7,8 @@ import {
   type Client,
   type PermissionsBitField,
 } from 'discord.js';
-import type { QuoteMessage } from '../features/daily/post.js';
-
-/** What the daily service needs from Discord; tests give it a fake, the bot `discordPoster(client)`. */
-export interface DailyPoster {
-  /** Whether this process (shard) holds the server. */
-  holdsGuild(guildId: string): boolean;
-  /** Why the bot cannot post in the channel (deleted, permission missing), or undefined when it can. */
-  checkChannel(guildId: string, channelId: string, thread: boolean): Promise<string | undefined>;
-  /** Sends the post, and starts a thread on it when `threadName` is given. */
-  send(channelId: string, message: QuoteMessage, threadName?: string): Promise<SentPost>;
-}
-
-export interface SentPost {
-  messageId: string;
-  /** Why the thread could not be started; the post itself is up. */
-  threadFailure?: string;
-}
-
-/** A send that failed for a reason that will not pass by itself: the schedule pauses. */
-export class PostRefused extends Error {
-  override name = 'PostRefused';
-}
+import { PostRefused, type DailyPoster } from '../features/daily/service.js';
+import { dailyPostView } from '../features/daily/views.js';
 
 const PERMISSION_NAMES = [
   [PermissionFlagsBits.ViewChannel, 'View Channel'],
@@ -72,7 +52,8 @@ export function discordPoster(client: Client): DailyPoster {
       const missing = missingPermissions(permissions, thread);
       return missing.length > 0 ? describeMissing(missing, channelId) : undefined;
     },
-    async send(channelId, message, threadName) {
+    async send(channelId, post) {
+      const { message, threadName } = dailyPostView(post);
       const channel = client.channels.cache.get(channelId);
       if (!channel || channel.type !== ChannelType.GuildText) throw new PostRefused(`The channel <#${channelId}> was deleted, or I can no longer see it.`);
       let sent;

@@ -1,15 +1,8 @@
-import type { Client } from 'discord.js';
-import type { PollMessage } from '../features/polls/views.js';
+import { PermissionFlagsBits, type Client, type PermissionsBitField } from 'discord.js';
+import type { PollHost } from '../features/polls/service.js';
+import { pollResultsView, pollView } from '../features/polls/views.js';
 
-/** What the poll service needs from Discord once a poll is posted. */
-export interface PollHost {
-  /** True for the servers this process (shard) serves. */
-  holds(guildId: string): boolean;
-  edit(channelId: string, messageId: string, message: PollMessage): Promise<void>;
-  /** Posts a message in reply to the poll message. */
-  reply(channelId: string, messageId: string, message: PollMessage): Promise<void>;
-}
-
+/** The poll service's messages through discord.js: live edits of the poll, and its results in reply. */
 export function discordHost(client: Client): PollHost {
   const channel = async (channelId: string) => {
     const found = await client.channels.fetch(channelId);
@@ -18,11 +11,26 @@ export function discordHost(client: Client): PollHost {
   };
   return {
     holds: (guildId) => client.guilds.cache.has(guildId),
-    async edit(channelId, messageId, message) {
-      await (await channel(channelId)).messages.edit(messageId, message);
+    async show(poll) {
+      await (await channel(poll.channelId)).messages.edit(poll.messageId, pollView(poll));
     },
-    async reply(channelId, messageId, message) {
-      await (await channel(channelId)).send({ ...message, reply: { messageReference: messageId, failIfNotExists: false } });
+    async announce(poll) {
+      await (await channel(poll.channelId)).send({ ...pollResultsView(poll), reply: { messageReference: poll.messageId, failIfNotExists: false } });
     },
   };
+}
+
+/**
+ * What the bot lacks, by the names in Discord's UI, to host a poll in a channel: it must
+ * see, edit and answer its message later, not only reply now. Empty when it cannot tell.
+ */
+export function missingPollPermissions(bot: Readonly<PermissionsBitField> | null | undefined, inThread: boolean): string[] {
+  if (!bot) return [];
+  const needed: Array<[bigint, string]> = [
+    [PermissionFlagsBits.ViewChannel, 'View Channel'],
+    [inThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, inThread ? 'Send Messages in Threads' : 'Send Messages'],
+    [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+    [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
+  ];
+  return needed.filter(([flag]) => !bot.has(flag)).map(([, name]) => name);
 }

@@ -1,5 +1,4 @@
 import { Events } from 'discord.js';
-import { discordHost } from '../discord/poll-host.js';
 import { defineEvent } from './types.js';
 
 /** Logged in and every guild of this shard is known: start what runs on its own. */
@@ -7,7 +6,7 @@ export default defineEvent({
   name: Events.ClientReady,
   once: true,
   async execute(ctx, client) {
-    await Promise.all([ctx.polls.start(discordHost(client)), ctx.daily.start()]);
+    await Promise.all([ctx.polls.start(), ctx.daily.start()]);
     ctx.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, shards: client.shard?.ids ?? [0] }, 'ready');
   },
 });

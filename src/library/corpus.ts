@@ -8,7 +8,7 @@ const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'should be a lowerca
 const isoDate = z.union([z.iso.date(), z.date().transform((date) => date.toISOString().slice(0, 10))]);
 
 /** Front matter of one article: only what is known, nothing invented. */
-export const articleMetaSchema = z.strictObject({
+const articleMetaSchema = z.strictObject({
   id: slug.max(60),
   title: z.string().trim().min(1).max(200),
   kind: z.string().trim().min(1).max(40),
@@ -19,7 +19,7 @@ export const articleMetaSchema = z.strictObject({
   notes: z.string().trim().min(1).max(2000).optional(),
 });
 
-export type ArticleMeta = z.infer<typeof articleMetaSchema>;
+type ArticleMeta = z.infer<typeof articleMetaSchema>;
 
 export interface Passage {
   /** `<article-id>:<paragraph>` */

@@ -6,9 +6,9 @@ import { CorpusError, type Corpus } from './corpus.js';
 import { resolveReference } from './references.js';
 import type { Quote } from './quotes.js';
 
-export const PROMPTS_FILE = 'prompts.yaml';
-export const PROMPT_STYLES = ['critical', 'reflective'] as const;
-export type PromptStyle = (typeof PROMPT_STYLES)[number];
+const PROMPTS_FILE = 'prompts.yaml';
+const PROMPT_STYLES = ['critical', 'reflective'] as const;
+type PromptStyle = (typeof PROMPT_STYLES)[number];
 /** What a server asks for (the `prompt_style` setting): one style, or both mixed. */
 export const PROMPT_STYLE_CHOICES = [...PROMPT_STYLES, 'mixed'] as const;
 export type PromptStyleChoice = (typeof PROMPT_STYLE_CHOICES)[number];

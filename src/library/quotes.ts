@@ -16,7 +16,7 @@ export interface Quote {
 }
 
 export const QUOTE_MAX_CHARS = 300;
-export const QUOTE_MAX_SENTENCES = 3;
+const QUOTE_MAX_SENTENCES = 3;
 /** A quote grows by another sentence while it is shorter than this, so few quotes are a bare phrase. */
 const QUOTE_COMFORT_CHARS = 120;
 /** A last piece of a paragraph shorter than this joins the quote before it when it fits. */
@@ -33,7 +33,7 @@ export function extractQuotes(corpus: Corpus): Quote[] {
   return corpus.passages.flatMap(quotesOfPassage);
 }
 
-export function quotesOfPassage(passage: Passage): Quote[] {
+function quotesOfPassage(passage: Passage): Quote[] {
   const sentences = splitSentences(passage.text);
   const groups: SentenceSpan[][] = [];
   let i = 0;

@@ -14,7 +14,7 @@ import { DEFAULT_SEARCH_CONFIG, PassageSearch, SEARCH_FORMAT_VERSION, type Searc
  * byte length of each section), then the sections: typed arrays as raw bytes, the
  * vocabulary and FlexSearch's export chunks as UTF-8 JSON.
  */
-export interface SearchCacheLogger {
+interface SearchCacheLogger {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;
 }
@@ -42,7 +42,7 @@ interface Header {
 }
 
 /** Identifies the corpus and configuration an index was built for. */
-export function searchCacheKey(corpus: SearchCorpus, config: SearchConfig = DEFAULT_SEARCH_CONFIG): string {
+function searchCacheKey(corpus: SearchCorpus, config: SearchConfig = DEFAULT_SEARCH_CONFIG): string {
   const hash = createHash('sha256');
   hash.update(`format ${SEARCH_FORMAT_VERSION}\n${JSON.stringify(config)}\n${corpus.passages.length}\n`);
   for (const passage of corpus.passages) hash.update(`${passage.ref}\u0000${passage.text}\u0001`);
@@ -88,7 +88,7 @@ function typedBytes(array: Uint32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
-export function encode(snapshot: SearchSnapshot, key: string): Buffer {
+function encode(snapshot: SearchSnapshot, key: string): Buffer {
   const { flex, df, membership, ...meta } = snapshot;
   const sections: Array<[string, Buffer]> = [
     ['meta', Buffer.from(JSON.stringify(meta))],
@@ -110,7 +110,7 @@ export function encode(snapshot: SearchSnapshot, key: string): Buffer {
 }
 
 /** Reads a saved index; throws (with the reason) if it is not a whole, current index for `key`. */
-export function decode(file: Buffer, key: string): SearchSnapshot {
+function decode(file: Buffer, key: string): SearchSnapshot {
   if (file.length < MAGIC.length + 4 || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a saved search index');
   const headerLength = file.readUInt32LE(MAGIC.length);
   const bodyStart = MAGIC.length + 4 + headerLength;

@@ -4,7 +4,6 @@ import type { Corpus } from '../library/corpus.js';
 import { clipToRange, type DocRange, popcount, TermDocs } from './membership.js';
 import { foldWord, memoised, normaliseTerm, termOfFolded, tokenize } from './terms.js';
 
-export { foldWord, normaliseTerm } from './terms.js';
 export { TermDocs } from './membership.js';
 
 /**

@@ -3,20 +3,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PermissionFlagsBits, Routes, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type Loopback, type MessageRecord } from '../../loopback/index.js';
+import { startLoopback, type Loopback, type MessageRecord } from '@marginalia/loopback';
 import daily from '../../src/commands/daily.js';
 import quote from '../../src/commands/quote.js';
 import type { BotContext } from '../../src/context.js';
-import { loadCorpus } from '../../src/library/corpus.js';
 import { discordPoster } from '../../src/discord/daily-poster.js';
-import { loadPrompts } from '../../src/features/daily/prompts.js';
-import { extractQuotes } from '../../src/features/daily/quotes.js';
 import { createDailyService, type DailyService } from '../../src/features/daily/service.js';
+import { createQuoteService } from '../../src/features/quote/service.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { replyWithError } from '../../src/discord/reply-error.js';
-import { createSettingsStore } from '../../src/features/settings/service.js';
+import { createSettingsService } from '../../src/features/settings/service.js';
 import { openStore, type Store } from '../../src/lib/store.js';
-import { connectClient } from '../loopback/client.js';
+import { connectClient } from '@marginalia/loopback/client';
+import { manualTicker, testLibrary } from '../features/daily/fixtures.js';
 
 // The Discord-facing half of the daily post with the real discord.js client on the
 // loopback Discord: /daily and /quote as members use them, and the post as it lands.
@@ -25,6 +24,7 @@ const logger = createLogger('silent');
 const SET_AT = Date.parse('2025-01-13T01:00:00Z'); // a Monday
 const DUE = Date.parse('2025-01-13T04:00:00Z'); // 09:00 in Asia/Almaty
 const clock = { now: SET_AT };
+const beat = manualTicker(clock);
 
 let lb: Loopback;
 let client: Client<true>;
@@ -37,23 +37,12 @@ beforeAll(async () => {
   client = await connectClient(lb);
   dir = mkdtempSync(path.join(tmpdir(), 'daily-discord-'));
   store = openStore(`sqlite://${path.join(dir, 'store.sqlite')}`);
-  const corpus = await loadCorpus('corpus');
-  const quotes = extractQuotes(corpus);
-  const settings = createSettingsStore(store, logger);
-  service = createDailyService({
-    poster: discordPoster(client),
-    store,
-    settings,
-    logger,
-    corpus,
-    quotes,
-    prompts: await loadPrompts('corpus', corpus, quotes),
-    now: () => clock.now,
-    cron: false,
-  });
+  const library = await testLibrary();
+  const settings = createSettingsService({ store, logger });
+  service = createDailyService({ poster: discordPoster(client), store, settings, library, logger, now: () => clock.now, ticker: beat.ticker });
   await service.start();
   // Only what these two commands use; the dispatcher's error replies are the real ones.
-  const ctx = { client, logger, corpus, settings, store, daily: service } as unknown as BotContext;
+  const ctx = { client, logger, settings, store, library, daily: service, quote: createQuoteService({ library, settings }) } as unknown as BotContext;
   client.on('interactionCreate', async (interaction) => {
     try {
       const command = [daily, quote].find((candidate) => 'commandName' in interaction && candidate.data.name === interaction.commandName);
@@ -123,8 +112,7 @@ describe('/daily on the loopback Discord', () => {
 
   it('GIVEN the posting minute THEN the post lands with quote, prompt, passage button, the role ping only and a thread', async () => {
     clock.now = DUE;
-    service.tick(DUE);
-    await service.idle();
+    await beat.fire();
     const [post] = lb.world.messages(channelId('study'));
     expect(post).toBeDefined();
     expect(post!.content).toBe(`<@&${readers().id}>`);
@@ -167,8 +155,7 @@ describe('/daily on the loopback Discord', () => {
     lb.world.setChannelOverwrites(channelId('study'), [{ id: botRole.id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the CHANNEL_UPDATE reaches the client
     clock.now = DUE + 24 * 60 * 60_000;
-    service.tick(clock.now);
-    await service.idle();
+    await beat.fire();
     expect(lb.world.messages(channelId('study'))).toHaveLength(1);
     const status = await slash('member', 'status');
     expect(embedText(status)).toMatch(/Paused.*Send Messages/);
@@ -180,8 +167,7 @@ describe('/daily on the loopback Discord', () => {
     lb.world.deleteChannel(channelId('general'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     clock.now = DUE + 2 * 24 * 60 * 60_000;
-    service.tick(clock.now);
-    await service.idle();
+    await beat.fire();
     expect(embedText(await slash('member', 'status'))).toMatch(/Paused.*was deleted/);
   });
 });

@@ -2,11 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { Corpus } from '../../src/library/corpus.js';
 import { loadCorpus } from '../../src/library/corpus.js';
-import { buildSearchIndex, type SearchIndex } from '../../src/search/engine.js';
-import { createSearchSessions, type SearchSessions } from '../../src/features/passage/sessions.js';
-import { createSettingsStore, type SettingsStore } from '../../src/features/settings/service.js';
+import { buildSearchIndex } from '../../src/search/engine.js';
+import { createSearchSessions } from '../../src/features/passage/sessions.js';
+import { createPassageService, type PassageService } from '../../src/features/passage/service.js';
+import { createQuoteService, type QuoteService } from '../../src/features/quote/service.js';
+import { shippedLibrary, type GuildLibrary, type Library } from '../../src/library/library.js';
+import { loadPrompts } from '../../src/library/prompts.js';
+import { extractQuotes } from '../../src/library/quotes.js';
+import { createSettingsService, type SettingsService } from '../../src/features/settings/service.js';
 import { openStore, type Store } from '../../src/lib/store.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -27,33 +31,37 @@ export function tempStore(): { store: Store; url: string; dir: string; cleanup()
   };
 }
 
-let shipped: Promise<{ corpus: Corpus; search: SearchIndex }> | undefined;
+let shipped: Promise<GuildLibrary> | undefined;
 
-/** The shipped corpus and its index, loaded once per test file. */
-export function shippedCorpus() {
-  shipped ??= loadCorpus('corpus').then((corpus) => ({ corpus, search: buildSearchIndex(corpus) }));
+/** The shipped corpus with its index, quotes and prompts, loaded once per test file. */
+export function shippedCorpus(): Promise<GuildLibrary> {
+  shipped ??= loadCorpus('corpus').then(async (corpus) => {
+    const quotes = extractQuotes(corpus);
+    return { corpus, search: buildSearchIndex(corpus), quotes, prompts: await loadPrompts('corpus', corpus, quotes) };
+  });
   return shipped;
 }
 
 export interface LibContext {
-  corpus: Corpus;
-  search: SearchIndex;
-  settings: SettingsStore;
-  sessions: SearchSessions;
+  settings: SettingsService;
+  library: Library;
+  passage: PassageService;
+  quote: QuoteService;
   store: Store;
   cleanup(): Promise<void>;
 }
 
-/** What src/lib functions need, on a real SQLite file. */
+/** The services as bot.ts wires them, on the shipped library and a real SQLite file. */
 export async function libContext(): Promise<LibContext> {
-  const { corpus, search } = await shippedCorpus();
+  const library = shippedLibrary(await shippedCorpus());
   const temp = tempStore();
+  const settings = createSettingsService({ store: temp.store, logger: silentLogger });
   return {
-    corpus,
-    search,
     store: temp.store,
-    settings: createSettingsStore(temp.store, silentLogger),
-    sessions: createSearchSessions(temp.store, silentLogger),
+    settings,
+    library,
+    passage: createPassageService({ library, sessions: createSearchSessions(temp.store, silentLogger) }),
+    quote: createQuoteService({ library, settings }),
     cleanup: temp.cleanup,
   };
 }

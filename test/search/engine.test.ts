@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus, loadCorpus, type Corpus } from '../../src/library/corpus.js';
 import { SEARCH_CACHE_FILE, loadOrBuildSearchIndex } from '../../src/search/cache.js';
-import { buildSearchIndex, normaliseTerm, type SearchIndex } from '../../src/search/engine.js';
+import { buildSearchIndex, type SearchIndex } from '../../src/search/engine.js';
+import { normaliseTerm } from '../../src/search/terms.js';
 
 let corpus: Corpus;
 let index: SearchIndex;

@@ -2,7 +2,7 @@ import type { Rotation } from './store.js';
 import { hash } from '../../library/prompts.js';
 import type { Quote } from '../../library/quotes.js';
 
-export interface RotationPick {
+interface RotationPick {
   quote: Quote;
   /** The rotation once this quote is posted. */
   after: Rotation;

@@ -34,7 +34,7 @@ export function parseTime(input: string): string {
 }
 
 /** Minutes after local midnight of an `HH:MM` time. */
-export function minuteOfDay(time: string): number {
+function minuteOfDay(time: string): number {
   const [hours, minutes] = time.split(':').map(Number);
   return hours! * 60 + minutes!;
 }
@@ -49,7 +49,7 @@ const CURRENT_NAMES = [
 let zoneNames: string[] | undefined;
 
 /** Every IANA timezone name this Node knows, with `UTC` and the current spellings of renamed zones. */
-export function timezoneNames(): string[] {
+function timezoneNames(): string[] {
   zoneNames ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone'), ...CURRENT_NAMES.filter((name) => IANAZone.isValidZone(name))])].sort();
   return zoneNames;
 }
@@ -102,6 +102,35 @@ function dayNumber(word: string, input: string): number {
     throw new UserError(`\`${quoteInput(input.trim(), 40)}\` is not a list of days: write \`every day\`, \`weekdays\`, \`weekends\`, or days like \`mon,wed,fri\`.`);
   }
   return day;
+}
+
+/** What `/daily set` is given, as the admin typed it. */
+interface RawScheduleInput {
+  channelId: string;
+  time: string;
+  timezone?: string | null;
+  days?: string | null;
+  thread?: boolean | null;
+  roleId?: string | null;
+}
+
+/** A `/daily set` input once read: a valid schedule with its channel and options. */
+export interface ScheduleInput extends Schedule {
+  channelId: string;
+  thread: boolean;
+  roleId?: string;
+}
+
+/** Reads what the admin typed, with the defaults (UTC, every day, a thread); a mistake is one UserError sentence. */
+export function parseSchedule(raw: RawScheduleInput): ScheduleInput {
+  return {
+    channelId: raw.channelId,
+    time: parseTime(raw.time),
+    timezone: parseTimezone(raw.timezone ?? 'UTC'),
+    days: parseDays(raw.days ?? 'every day'),
+    thread: raw.thread ?? true,
+    ...(raw.roleId ? { roleId: raw.roleId } : {}),
+  };
 }
 
 /** `every day`, `weekdays`, `weekends` or `Mon, Wed, Fri`. */
@@ -168,11 +197,6 @@ function instantAt(wall: number, timezone: string): number {
     else low = middle;
   }
   return high;
-}
-
-/** The instant of a local date and time (minutes after midnight) in a zone; see `instantAt`. */
-export function instantOf(date: { year: number; month: number; day: number }, minutes: number, timezone: string): number {
-  return instantAt(Date.UTC(date.year, date.month - 1, date.day) + minutes * MINUTE, timezone);
 }
 
 /** Local midnight of the day `at` falls on, written as if it were UTC. */

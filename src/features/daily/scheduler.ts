@@ -1,4 +1,3 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import { nextPostAt, type Schedule } from './schedule.js';
 
 /** What the scheduler holds per server: a few numbers and the timezone name. */
@@ -21,7 +20,7 @@ export interface DuePost {
   slot: Date;
 }
 
-export interface SchedulerOptions {
+interface SchedulerOptions {
   /** Called for each post that is due, from `tick`; it must not throw (errors are its own to handle). */
   onDue(post: DuePost): void;
   /** Called instead of `onDue` for a post more than `lateLimitMs` late. */
@@ -35,9 +34,9 @@ export interface SchedulerOptions {
 export const LATE_LIMIT_MS = 6 * 60 * 60 * 1000;
 
 /**
- * All servers' daily posts in one binary heap ordered by due instant, driven by one
- * node-cron task for the whole process. `tick(now)` takes only what is due, so its
- * cost depends on the posts due that minute, not on the number of servers.
+ * All servers' daily posts in one binary heap ordered by due instant, ticked by one
+ * timer for the whole process (the service's ticker). `tick(now)` takes only what is
+ * due, so its cost depends on the posts due that minute, not on the number of servers.
  */
 export class DailyScheduler {
   private readonly heap: Entry[] = [];
@@ -45,7 +44,6 @@ export class DailyScheduler {
   // Times, timezone names and day lists repeat across servers: keep one copy of each.
   private readonly interned = new Map<string, string>();
   private readonly daySets = new Map<string, number[]>();
-  private task: ScheduledTask | undefined;
   private readonly lateLimitMs: number;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -147,16 +145,6 @@ export class DailyScheduler {
       }
     }
     return taken;
-  }
-
-  /** Starts the one cron task of the process: a tick at the start of every minute. */
-  start(): void {
-    this.task ??= cron.schedule('* * * * *', (context) => void this.tick(context.date), { name: 'daily-posts', noOverlap: true });
-  }
-
-  async stop(): Promise<void> {
-    await this.task?.destroy();
-    this.task = undefined;
   }
 
   private intern(text: string): string {

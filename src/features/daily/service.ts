@@ -1,50 +1,60 @@
 import { randomBytes } from 'node:crypto';
-import { messageLink } from 'discord.js';
 import { hostname } from 'node:os';
-import type { Corpus } from '../../library/corpus.js';
-import { UserError } from '../../lib/errors.js';
-import { checkArticleId } from '../passage/service.js';
+import type { Library } from '../../library/library.js';
+import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/ops/metrics.js';
-import { createKeyedQueue } from '../../lib/keyed-queue.js';
-import type { SettingsStore } from '../settings/service.js';
 import type { Store } from '../../lib/store.js';
-import { createDailyStore, type DailySchedule, type LastPost } from './store.js';
-import { PostRefused, type DailyPoster } from '../../discord/daily-poster.js';
-import { quoteMessage, threadName, type QuoteCard, type QuoteMessage } from './post.js';
-import { choosePrompt, type PromptSet } from '../../library/prompts.js';
-import { extractQuotes, type Quote } from '../../library/quotes.js';
+import type { SettingsService } from '../settings/service.js';
+import { quoteCard, type QuoteCard } from './card.js';
 import { nextInRotation } from './rotation.js';
-import { localDate, nextPostAt, parseDays, parseTime, parseTimezone, previousPostAt } from './schedule.js';
+import { localDate, nextPostAt, parseSchedule, previousPostAt, type ScheduleInput } from './schedule.js';
 import { DailyScheduler, LATE_LIMIT_MS, type DuePost } from './scheduler.js';
+import { createDailyStore, type DailySchedule, type LastPost } from './store.js';
+import { minuteTicker, type Ticker } from './ticker.js';
 
-export interface DailyDeps {
-  poster: DailyPoster;
-  store: Store;
-  settings: SettingsStore;
-  logger: Logger;
-  corpus: Corpus;
-  prompts: PromptSet;
-  /** The corpus's quotes, when the caller has extracted them already (e.g. to load the prompts). */
-  quotes?: Quote[];
-  /** The clock; tests pass a controlled one. */
-  now?: () => number;
-  /** Start node-cron's minute task (not in tests, which call `tick`). */
-  cron?: boolean;
-  /** Posts sent at once when many servers are due in the same minute. */
-  concurrency?: number;
-  /** Counts posts made, skipped and failed. */
-  metrics?: Pick<Metrics, 'dailyPosts'>;
+/** What the daily post needs from Discord: the bot's is `discordPoster` (src/discord/daily-poster.ts), tests give a fake. */
+export interface DailyPoster {
+  /** Whether this process (shard) holds the server. */
+  holdsGuild(guildId: string): boolean;
+  /** Why the bot cannot post in the channel (deleted, permission missing), or undefined when it can. */
+  checkChannel(guildId: string, channelId: string, thread: boolean): Promise<string | undefined>;
+  /** Sends the post, and starts a thread on it when `post.thread` is set. */
+  send(channelId: string, post: DailyPost): Promise<SentPost>;
 }
 
-/** What `/daily set` gives, as typed by the admin. */
-export interface DailySetInput {
-  channelId: string;
-  time: string;
-  timezone?: string | null;
-  days?: string | null;
-  thread?: boolean | null;
-  roleId?: string | null;
+/** One day's post: the quote card, the role it pings (nobody without one), and whether a thread goes with it. */
+export interface DailyPost {
+  card: QuoteCard;
+  roleId?: string;
+  thread: boolean;
+}
+
+interface SentPost {
+  messageId: string;
+  /** Why the thread could not be started; the post itself is up. */
+  threadFailure?: string;
+}
+
+/** A send that failed for a reason that will not pass by itself: the schedule pauses. */
+export class PostRefused extends Error {
+  override name = 'PostRefused';
+}
+
+interface DailyDeps {
+  poster: DailyPoster;
+  store: Store;
+  /** Each server's prompt style. */
+  settings: Pick<SettingsService, 'get'>;
+  /** Each server's quotes, prompts and articles, read at the moment of each post and preview. */
+  library: Library;
+  logger: Logger;
+  /** Counts posts made, skipped and failed. */
+  metrics?: Pick<Metrics, 'dailyPosts'>;
+  /** The clock; tests pass a controlled one. */
+  now?: () => number;
+  /** The minute beat (node-cron's by default); tests pass one they fire by hand. */
+  ticker?: Ticker;
 }
 
 export interface DailyStatus {
@@ -54,7 +64,6 @@ export interface DailyStatus {
 }
 
 export interface DailyPreview {
-  message: QuoteMessage;
   card: QuoteCard;
   status?: DailyStatus;
 }
@@ -62,12 +71,17 @@ export interface DailyPreview {
 export type PostOutcome =
   | { kind: 'posted'; lastPost: LastPost; threadFailure?: string }
   | { kind: 'already'; date: string; lastPost?: LastPost }
+  /** It was paused before this attempt. */
   | { kind: 'paused'; reason: string }
+  /** This attempt could not post, so the schedule is paused from now on. */
+  | { kind: 'refused'; reason: string }
   | { kind: 'unscheduled' };
 
 export type DailyService = ReturnType<typeof createDailyService>;
 
 const RETRY_MS = 5 * 60_000;
+// Due posts sent at once when many servers are due in the same minute.
+const CONCURRENCY = 8;
 
 /**
  * The daily post of every server this process holds: schedules kept in the store and
@@ -76,11 +90,11 @@ const RETRY_MS = 5 * 60_000;
  * a tick: one server's failure is logged and the others go on.
  */
 export function createDailyService(deps: DailyDeps) {
-  const { poster, logger, corpus, prompts, settings } = deps;
+  const { poster, logger, settings, library } = deps;
   const counted = (result: 'made' | 'skipped' | 'failed') => deps.metrics?.dailyPosts.inc({ result });
   const now = deps.now ?? Date.now;
+  const ticker = deps.ticker ?? minuteTicker;
   const daily = createDailyStore(deps.store, logger);
-  const quotes = deps.quotes ?? extractQuotes(corpus);
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const scheduler = new DailyScheduler({
     onDue: (post) => enqueue(post),
@@ -90,6 +104,7 @@ export function createDailyService(deps: DailyDeps) {
     },
     onError: (guildId, error) => logger.error({ guildId, err: error }, 'daily schedule failed'),
   });
+  let ticking: { stop(): Promise<void> } | undefined;
 
   // One chain per server, so a post, /daily set and /daily now never interleave.
   const serial = createKeyedQueue();
@@ -98,13 +113,12 @@ export function createDailyService(deps: DailyDeps) {
   // Due posts wait in a queue so a busy minute sends a few at a time, not thousands at once.
   const queue: DuePost[] = [];
   const inFlight = new Set<Promise<void>>();
-  const concurrency = deps.concurrency ?? 8;
   function enqueue(post: DuePost): void {
     queue.push(post);
     pump();
   }
   function pump(): void {
-    while (inFlight.size < concurrency && queue.length > 0) {
+    while (inFlight.size < CONCURRENCY && queue.length > 0) {
       const post = queue.shift()!;
       const job = postScheduled(post).finally(() => {
         inFlight.delete(job);
@@ -112,6 +126,17 @@ export function createDailyService(deps: DailyDeps) {
       });
       inFlight.add(job);
     }
+  }
+
+  /** Resolves when no post is queued or being sent. */
+  async function settled(): Promise<void> {
+    while (inFlight.size > 0 || queue.length > 0) await Promise.all([...inFlight]);
+  }
+
+  /** One beat of the ticker: takes what is due at `at`; resolves when those posts are done. */
+  function tick(at: Date): Promise<void> {
+    scheduler.tick(at);
+    return settled();
   }
 
   async function postScheduled(due: DuePost): Promise<void> {
@@ -125,15 +150,13 @@ export function createDailyService(deps: DailyDeps) {
     }
   }
 
-  function card(quote: Quote, style: Parameters<typeof choosePrompt>[2], seed: string): QuoteCard {
-    return { quote, prompt: choosePrompt(prompts, quote, style, seed), article: corpus.byId.get(quote.articleId)! };
-  }
-
+  /** The server's next quote with its prompt, from its library as it is now, and the rotation once it is posted. */
   async function nextCard(guildId: string) {
+    const shelf = await library.forGuild(guildId);
     const rotation = await daily.getRotation(guildId);
-    const pick = nextInRotation(quotes, rotation, guildId);
+    const pick = nextInRotation(shelf.quotes, rotation, guildId);
     const { prompt_style } = await settings.get(guildId);
-    return { card: card(pick.quote, prompt_style, `${guildId}:${pick.after.cycle}`), rotation: pick.after };
+    return { card: quoteCard(shelf, pick.quote, prompt_style, `${guildId}:${pick.after.cycle}`), rotation: pick.after };
   }
 
   async function pause(guildId: string, schedule: DailySchedule, reason: string): Promise<void> {
@@ -160,29 +183,28 @@ export function createDailyService(deps: DailyDeps) {
       const problem = await poster.checkChannel(guildId, schedule.channelId, schedule.thread);
       if (problem) {
         await pause(guildId, schedule, problem);
-        return { kind: 'paused', reason: problem };
+        return { kind: 'refused', reason: problem };
       }
       // The guard: written before the post, so no restart or other process posts this date again.
       if (!(await daily.claimPost(guildId, date, owner))) return { kind: 'already', date, lastPost: schedule.lastPost };
-      const { card: chosen, rotation } = await nextCard(guildId);
+      const { card, rotation } = await nextCard(guildId);
       let sent;
       try {
-        const message = quoteMessage(chosen, { kind: 'daily', roleId: schedule.roleId });
-        sent = await poster.send(schedule.channelId, message, schedule.thread ? threadName(chosen.prompt) : undefined);
+        sent = await poster.send(schedule.channelId, { card, thread: schedule.thread, ...(schedule.roleId ? { roleId: schedule.roleId } : {}) });
       } catch (error) {
         await daily.releasePost(guildId, date, owner).catch((release: unknown) => logger.warn({ guildId, err: release }, 'daily claim not released'));
         if (!(error instanceof PostRefused)) throw error;
         await pause(guildId, schedule, error.message);
-        return { kind: 'paused', reason: error.message };
+        return { kind: 'refused', reason: error.message };
       }
-      const lastPost: LastPost = { messageId: sent.messageId, channelId: schedule.channelId, date, at: new Date(now()).toISOString(), quoteId: chosen.quote.id, owner };
+      const lastPost: LastPost = { messageId: sent.messageId, channelId: schedule.channelId, date, at: new Date(now()).toISOString(), quoteId: card.quote.id, owner };
       await daily.saveSchedule(guildId, { ...schedule, lastPost });
       await daily.saveRotation(guildId, rotation);
       await releaseOldClaim(guildId, schedule.lastPost, date);
       if (sent.threadFailure) logger.warn({ guildId, reason: sent.threadFailure }, 'daily post thread not started');
       counted('made');
-      logger.info({ guildId, channelId: schedule.channelId, date, quote: chosen.quote.id, prompt: chosen.prompt.number }, 'daily post sent');
-      return { kind: 'posted', lastPost, threadFailure: sent.threadFailure };
+      logger.info({ guildId, channelId: schedule.channelId, date, quote: card.quote.id, prompt: card.prompt.number }, 'daily post sent');
+      return { kind: 'posted', lastPost, ...(sent.threadFailure ? { threadFailure: sent.threadFailure } : {}) };
     });
   }
 
@@ -191,10 +213,6 @@ export function createDailyService(deps: DailyDeps) {
   async function releaseOldClaim(guildId: string, previous: LastPost | undefined, date: string): Promise<void> {
     if (!previous?.owner || previous.date >= date || Date.parse(previous.at) + LATE_LIMIT_MS >= now()) return;
     await daily.releasePost(guildId, previous.date, previous.owner).catch((error: unknown) => logger.warn({ guildId, err: error }, 'old daily claim not released'));
-  }
-
-  async function idle(): Promise<void> {
-    while (inFlight.size > 0 || queue.length > 0) await Promise.all([...inFlight]);
   }
 
   /**
@@ -222,10 +240,7 @@ export function createDailyService(deps: DailyDeps) {
   }
 
   return {
-    quotes,
-    scheduler,
-
-    /** Loads the schedules of the servers this process holds, catches up recent misses, starts the timer. */
+    /** Loads the schedules of the servers this process holds, catches up recent misses, starts the ticker. */
     async start(): Promise<void> {
       const at = now();
       let loaded = 0;
@@ -242,7 +257,7 @@ export function createDailyService(deps: DailyDeps) {
       }
       logger.info({ schedules: loaded, catchUps }, 'daily posts scheduled');
       scheduler.tick(at);
-      if (deps.cron !== false) scheduler.start();
+      ticking ??= ticker(tick);
     },
 
     /** A server that joins (or comes back) after start-up: its schedule, if it has one, is held from now on. */
@@ -255,38 +270,34 @@ export function createDailyService(deps: DailyDeps) {
       scheduler.tick(at);
     },
 
-    /** Stops the timer and waits for the posts being sent; queued ones are left for the next start's catch-up. */
+    /** Stops the ticker and waits for the posts being sent; queued ones are left for the next start's catch-up. */
     async stop(): Promise<void> {
-      await scheduler.stop();
+      await ticking?.stop();
+      ticking = undefined;
       queue.length = 0;
-      await idle();
+      await settled();
     },
 
-    /** Takes what is due at `now` (the cron task calls this every minute). */
-    tick: (at: Date | number = now()) => scheduler.tick(at),
+    /** Reads what `/daily set` was given; throws a UserError naming the mistake. */
+    parseSchedule,
 
-    /** Resolves when no post is queued or being sent. */
-    idle,
-
-    set(guildId: string, input: DailySetInput): Promise<DailyStatus> {
-      const time = parseTime(input.time);
-      const timezone = parseTimezone(input.timezone ?? 'UTC');
-      const days = parseDays(input.days ?? 'every day');
+    /** Saves the schedule (resuming a paused one) and holds it from now on. */
+    set(guildId: string, input: ScheduleInput): Promise<DailyStatus> {
       return withLock(guildId, async () => {
         const existing = await daily.getSchedule(guildId);
         const schedule: DailySchedule = {
           channelId: input.channelId,
-          time,
-          timezone,
-          days,
-          thread: input.thread ?? true,
+          time: input.time,
+          timezone: input.timezone,
+          days: input.days,
+          thread: input.thread,
           ...(input.roleId ? { roleId: input.roleId } : {}),
           setAt: new Date(now()).toISOString(),
           ...(existing?.lastPost ? { lastPost: existing.lastPost } : {}),
         };
         await daily.saveSchedule(guildId, schedule);
         scheduler.set(guildId, schedule, now());
-        logger.info({ guildId, channelId: schedule.channelId, time, timezone, days }, 'daily post set');
+        logger.info({ guildId, channelId: schedule.channelId, time: schedule.time, timezone: schedule.timezone, days: schedule.days }, 'daily post set');
         return statusOf(schedule, guildId);
       });
     },
@@ -316,44 +327,16 @@ export function createDailyService(deps: DailyDeps) {
       return schedule ? statusOf(schedule, guildId) : undefined;
     },
 
-    /** The next post as it will look, with nobody pinged. */
+    /** The card of the next post, as it will be posted. */
     async preview(guildId: string): Promise<DailyPreview> {
       const schedule = await daily.getSchedule(guildId);
-      const { card: next } = await nextCard(guildId);
-      return { message: quoteMessage(next, { kind: 'daily' }), card: next, ...(schedule ? { status: statusOf(schedule, guildId) } : {}) };
+      const { card } = await nextCard(guildId);
+      return { card, ...(schedule ? { status: statusOf(schedule, guildId) } : {}) };
     },
 
     /** `/daily now`: today's post at once; it counts as today's, so the scheduled one is not made. */
-    async postNow(guildId: string): Promise<{ lastPost: LastPost; threadFailure?: string }> {
-      const schedule = await daily.getSchedule(guildId);
-      if (!schedule) throw new UserError('There is no daily post here yet: set one up with `/daily set`.');
-      if (schedule.pausedReason) throw new UserError(`The daily post is paused: ${schedule.pausedReason} Fix that and run \`/daily set\` to resume it.`);
-      const outcome = await post(guildId, new Date(now()));
-      switch (outcome.kind) {
-        case 'posted':
-          return { lastPost: outcome.lastPost, ...(outcome.threadFailure ? { threadFailure: outcome.threadFailure } : {}) };
-        case 'already':
-          throw new UserError(
-            outcome.lastPost
-              ? `Today's post (${outcome.date}) is already up: ${messageLink(outcome.lastPost.channelId, outcome.lastPost.messageId, guildId)}`
-              : `Today's post (${outcome.date}) has already been made.`,
-          );
-        case 'paused':
-          throw new UserError(`I could not post: ${outcome.reason} The daily post is paused until you run \`/daily set\` again.`);
-        case 'unscheduled':
-          throw new UserError('There is no daily post here yet: set one up with `/daily set`.');
-      }
-    },
-
-    /** `/quote`: a random quote (of one article, if given) with its prompt, in the daily post's format. */
-    async quote(guildId: string, articleId?: string | null): Promise<QuoteMessage> {
-      let pool = quotes;
-      const article = checkArticleId({ corpus }, articleId);
-      if (article) pool = quotes.filter((quote) => quote.articleId === article);
-      if (pool.length === 0) throw new UserError('That article has no sentence short enough to quote.');
-      const quote = pool[Math.floor(Math.random() * pool.length)]!;
-      const { prompt_style } = await settings.get(guildId);
-      return quoteMessage(card(quote, prompt_style, randomBytes(4).toString('hex')), { kind: 'quote' });
+    postNow(guildId: string): Promise<PostOutcome> {
+      return post(guildId, new Date(now()));
     },
 
     /** The bot left the server: its schedule, rotation and guard go. */

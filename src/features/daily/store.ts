@@ -17,7 +17,7 @@ const lastPostSchema = z.object({
   owner: z.string().optional(),
 });
 
-export const dailyScheduleSchema = z.object({
+const dailyScheduleSchema = z.object({
   channelId: snowflake,
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   timezone: z.string().min(1),
@@ -42,10 +42,8 @@ const rotationSchema = z.object({
 
 export type Rotation = z.output<typeof rotationSchema>;
 
-export type DailyStore = ReturnType<typeof createDailyStore>;
-
 /** The claim key that allows one post per server per local date, across restarts and processes. */
-export function guardKey(guildId: string, date: string): string {
+function guardKey(guildId: string, date: string): string {
   return `daily:${guildId}:${date}`;
 }
 

@@ -1,39 +1,115 @@
-import { TimestampStyles, messageLink, time, type APIEmbed, type BaseMessageOptions, type MessageMentionOptions } from 'discord.js';
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  escapeMarkdown,
+  messageLink,
+  time,
+  TimestampStyles,
+  type BaseMessageOptions,
+  type MessageMentionOptions,
+} from 'discord.js';
+import type { Prompt } from '../../library/prompts.js';
+import { LIMITS, truncate } from '../../lib/ui/limits.js';
 import { COLOURS } from '../../lib/ui/palette.js';
-import { DAILY_COLOUR } from './post.js';
+import { showId } from '../passage/ids.js';
+import { passageFooter } from '../passage/views.js';
+import type { QuoteCard } from './card.js';
 import { formatDays, formatLocal } from './schedule.js';
-import type { DailyPreview, DailyStatus } from './service.js';
+import type { DailyPost, DailyPreview, DailyStatus, PostOutcome } from './service.js';
+import type { LastPost } from './store.js';
 
+/** A message that always says who it may ping: nobody, or the one role an admin chose. */
 type Reply = BaseMessageOptions & { allowedMentions: MessageMentionOptions };
+export type QuoteMessage = Reply;
 
 const NOBODY: MessageMentionOptions = { parse: [] };
+const THREAD_NAME_MAX = 100;
+
+interface QuoteMessageOptions {
+  /** `daily` for the scheduled post and its preview, `quote` for /quote. */
+  kind: 'daily' | 'quote';
+  /** The role pinged by the daily post; nothing is pinged without one. */
+  roleId?: string;
+}
+
+/**
+ * The daily post and /quote share this format: the quote in an embed with its article
+ * and reference, the discussion prompt, and a button that opens the whole passage.
+ */
+export function quoteMessage(card: QuoteCard, options: QuoteMessageOptions): QuoteMessage {
+  const { quote, prompt, article } = card;
+  const embed = new EmbedBuilder()
+    .setColor(COLOURS.daily)
+    .setAuthor({ name: options.kind === 'daily' ? 'Quote of the day' : 'A quote to discuss' })
+    .setTitle(truncate(article.title, LIMITS.embedTitle))
+    .setDescription(`> ${escapeMarkdown(quote.text)}`)
+    .addFields({ name: 'Discuss', value: truncate(escapeMarkdown(prompt.text), LIMITS.fieldValue) })
+    .setFooter({ text: passageFooter({ article, from: quote.paragraph, to: quote.paragraph }) });
+  const button = new ButtonBuilder()
+    .setStyle(ButtonStyle.Secondary)
+    .setCustomId(showId.encode(quote.ref))
+    .setLabel(`Read the whole passage (${truncate(quote.ref, 50)})`)
+    .setEmoji({ name: '📖' });
+  const message: QuoteMessage = {
+    embeds: [embed],
+    components: [new ActionRowBuilder<ButtonBuilder>().addComponents(button)],
+    allowedMentions: options.roleId ? { parse: [], roles: [options.roleId] } : NOBODY,
+  };
+  if (options.roleId) message.content = `<@&${options.roleId}>`;
+  return message;
+}
+
+/**
+ * The thread's name: the prompt's own `thread` name, else the whole prompt when it fits
+ * in 100 characters, else its closing question when that is long enough to stand
+ * alone, else the prompt cut at a word.
+ */
+export function threadName(prompt: Pick<Prompt, 'text' | 'thread'>): string {
+  if (prompt.thread) return truncate(prompt.thread, THREAD_NAME_MAX);
+  const text = prompt.text.replace(/\s+/g, ' ').trim();
+  if (text.length <= THREAD_NAME_MAX) return text;
+  const question = /(?:^|[.!?]["”’]?\s)([^.!?]+\?)$/.exec(text)?.[1]?.trim();
+  if (question && question.length >= 30 && question.length <= THREAD_NAME_MAX) return question;
+  return truncate(text, THREAD_NAME_MAX);
+}
+
+/** The scheduled post as sent: the quote message pinging its role, and its thread's name when it has one. */
+export function dailyPostView(post: DailyPost): { message: QuoteMessage; threadName?: string } {
+  const message = quoteMessage(post.card, { kind: 'daily', ...(post.roleId ? { roleId: post.roleId } : {}) });
+  return post.thread ? { message, threadName: threadName(post.card.prompt) } : { message };
+}
 
 /** `Monday 6 January 2025, 09:00 (Asia/Almaty)`, then Discord's own timestamp: full and relative. */
-export function whenText(at: Date, timezone: string): string {
+function whenText(at: Date, timezone: string): string {
   return `${formatLocal(at, timezone)}\n${time(at, TimestampStyles.LongDateTime)} (${time(at, TimestampStyles.RelativeTime)})`;
 }
 
-function scheduleEmbed(guildId: string, status: DailyStatus, title: string): APIEmbed {
+function scheduleEmbed(guildId: string, status: DailyStatus, title: string): EmbedBuilder {
   const { schedule, next } = status;
-  const fields = [
-    { name: 'Channel', value: `<#${schedule.channelId}>`, inline: true },
-    { name: 'Time', value: `${schedule.time} ${schedule.timezone}`, inline: true },
-    { name: 'Days', value: formatDays(schedule.days), inline: true },
-    { name: 'Thread', value: schedule.thread ? 'a public thread on each post' : 'no thread', inline: true },
-    { name: 'Ping', value: schedule.roleId ? `<@&${schedule.roleId}>` : 'nobody', inline: true },
-  ];
+  const embed = new EmbedBuilder()
+    .setColor(schedule.pausedReason ? COLOURS.warning : COLOURS.daily)
+    .setTitle(title)
+    .addFields(
+      { name: 'Channel', value: `<#${schedule.channelId}>`, inline: true },
+      { name: 'Time', value: `${schedule.time} ${schedule.timezone}`, inline: true },
+      { name: 'Days', value: formatDays(schedule.days), inline: true },
+      { name: 'Thread', value: schedule.thread ? 'a public thread on each post' : 'no thread', inline: true },
+      { name: 'Ping', value: schedule.roleId ? `<@&${schedule.roleId}>` : 'nobody', inline: true },
+    );
   if (schedule.pausedReason) {
-    fields.push({ name: 'Paused', value: `${schedule.pausedReason}\nFix that, then run \`/daily set\` again to resume.`, inline: false });
+    embed.addFields({ name: 'Paused', value: `${schedule.pausedReason}\nFix that, then run \`/daily set\` again to resume.`, inline: false });
   } else if (next) {
-    fields.push({ name: 'Next post', value: whenText(next, schedule.timezone), inline: false });
+    embed.addFields({ name: 'Next post', value: whenText(next, schedule.timezone), inline: false });
   }
   const last = schedule.lastPost;
-  fields.push({
+  embed.addFields({
     name: 'Last post',
     value: last ? `[${last.date}](${messageLink(last.channelId, last.messageId, guildId)}) in <#${last.channelId}>, ${time(new Date(last.at), TimestampStyles.RelativeTime)}` : 'none yet',
     inline: false,
   });
-  return { color: schedule.pausedReason ? COLOURS.warning : DAILY_COLOUR, title, fields };
+  return embed;
 }
 
 /** The reply to `/daily set`: where and when, with the next post in the server's timezone and as a timestamp. */
@@ -61,12 +137,50 @@ export function previewView(preview: DailyPreview): Reply {
     const thread = status.schedule.thread ? ', with a thread' : '';
     intro += ` It goes to <#${status.schedule.channelId}> ${time(status.next, TimestampStyles.LongDateTime)}${ping}${thread}.`;
   }
-  return { ...preview.message, content: intro, allowedMentions: NOBODY };
+  return { ...quoteMessage(preview.card, { kind: 'daily' }), content: intro, allowedMentions: NOBODY };
 }
 
 /** `/daily now`: where the post went. */
-export function postedView(guildId: string, posted: { lastPost: { channelId: string; messageId: string; date: string }; threadFailure?: string }): Reply {
+export function postedView(guildId: string, posted: { lastPost: Pick<LastPost, 'channelId' | 'messageId' | 'date'>; threadFailure?: string }): Reply {
   const lines = [`Today's post (${posted.lastPost.date}) is up: ${messageLink(posted.lastPost.channelId, posted.lastPost.messageId, guildId)}. It counts as today's post, so no other is made today.`];
   if (posted.threadFailure) lines.push(`I could not start its thread: ${posted.threadFailure}`);
   return { content: lines.join('\n'), allowedMentions: NOBODY };
 }
+
+/** Why `/daily now` made no post. */
+export function notPostedText(guildId: string, outcome: Exclude<PostOutcome, { kind: 'posted' }>): string {
+  switch (outcome.kind) {
+    case 'unscheduled':
+      return 'There is no daily post here yet: set one up with `/daily set`.';
+    case 'paused':
+      return `The daily post is paused: ${outcome.reason} Fix that and run \`/daily set\` to resume it.`;
+    case 'refused':
+      return `I could not post: ${outcome.reason} The daily post is paused until you run \`/daily set\` again.`;
+    case 'already':
+      return outcome.lastPost
+        ? `Today's post (${outcome.date}) is already up: ${messageLink(outcome.lastPost.channelId, outcome.lastPost.messageId, guildId)}`
+        : `Today's post (${outcome.date}) has already been made.`;
+  }
+}
+
+/** `/daily off`. */
+export function offText(stopped: boolean): string {
+  return stopped
+    ? 'The daily post is off. `/daily set` starts it again, and the quotes carry on where they stopped.'
+    : 'There was no daily post to stop on this server.';
+}
+
+/** `/daily set|off|now` by a member without Manage Server. */
+export function needsManageServerText(subcommand: string): string {
+  return `You need the **Manage Server** permission to use \`/daily ${subcommand}\`.`;
+}
+
+/** What `/daily set` says about the channel and the role, one sentence each. */
+export const setCheckText = {
+  cannotCheckPermissions: (channelId: string) => `I cannot check my permissions in <#${channelId}>: make sure I have **View Channel** there, then try again.`,
+  /** `missing` says which permissions, e.g. from `describeMissing`. */
+  cannotPostThere: (missing: string) => `I cannot post the daily quote there. ${missing}`,
+  everyone: 'The daily post does not ping @everyone: choose a role, or leave `role` out.',
+  roleNotMentionable: (roleId: string) =>
+    `Note: <@&${roleId}> is not mentionable and I lack **Mention @everyone, @here, and All Roles**, so the ping will not notify anyone. Make the role mentionable to fix it.`,
+};

@@ -1,12 +1,14 @@
 import { customId } from '../../lib/custom-id.js';
 
 const SESSION = /^[A-Za-z0-9_-]{1,40}$/;
-const ARTICLE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+// An article id is a slug of at most 60 characters (src/library/corpus.ts).
+const ARTICLE = /^[a-z0-9][a-z0-9-]{0,59}$/;
+const REFERENCE = /^[a-z0-9][a-z0-9-]{0,59}:\d{1,4}(?:-\d{1,4})?$/;
 
 /** "Read the whole passage": opens a reference privately (the daily post and /quote carry it). */
 export const showId = customId<string>('passage:show', {
   encode: (ref) => ref,
-  decode: (ref) => (ref.length > 0 ? ref : undefined),
+  decode: (ref) => (REFERENCE.test(ref) ? ref : undefined),
 });
 
 /** Previous / next paragraph of a shown passage. The direction keeps the two buttons' ids distinct. */

@@ -1,24 +1,31 @@
-import type { ApplicationCommandOptionChoiceData, BaseMessageOptions } from 'discord.js';
 import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
-import type { BotContext } from '../../context.js';
+import type { Article, Corpus, Passage } from '../../library/corpus.js';
+import type { Library } from '../../library/library.js';
+import { resolveReference, type PassageRange } from '../../library/references.js';
 import { UserError } from '../../lib/errors.js';
-import { LIMITS, truncate } from '../../lib/ui/limits.js';
-import { passageView } from './passage-view.js';
-import { noMatchView, searchView } from './search-view.js';
 import { parseInput } from '../../lib/input.js';
-import { resolveReference } from '../../library/references.js';
+import { LIMITS, truncate } from '../../lib/ui/limits.js';
+import type { SearchHit, SearchIndex } from '../../search/engine.js';
+import type { SearchSessions } from './sessions.js';
 
 /** The most matches one search keeps: a select menu holds 25. */
-export const MAX_RESULTS = 25;
+const MAX_RESULTS = 25;
 
-export const querySchema = z
+const querySchema = z
   .string()
   .trim()
   .min(1, { error: 'needs at least one word to look for' })
   .transform((query) => query.slice(0, 500));
 
-export type LookupContext = Pick<BotContext, 'corpus' | 'search' | 'sessions'>;
+const refSchema = z.string().trim().min(1, { error: 'needs a reference such as `former-kazakhstan:2`' });
+
+const REF_SHAPE = /^\s*[a-z0-9-]+\s*:\s*\d/i;
+
+interface PassageDeps {
+  library: Library;
+  sessions: SearchSessions;
+}
 
 export interface SearchRequest {
   guildId: string;
@@ -28,79 +35,117 @@ export interface SearchRequest {
   perPage: number;
 }
 
-const REF_SHAPE = /^\s*[a-z0-9-]+\s*:\s*\d/i;
+/** One match of a search, with what its line in the results shows. */
+interface FoundPassage {
+  ref: string;
+  title: string;
+  text: string;
+  /** Whether a word of `text` is one the search matched, for highlighting. */
+  isMatch(word: string): boolean;
+}
 
-export function checkArticleId(ctx: Pick<BotContext, 'corpus'>, articleId: string | null | undefined): string | undefined {
+/** The matches of a stored search and the page of them to show. */
+export interface SearchPage {
+  query: string;
+  articleId?: string;
+  found: FoundPassage[];
+  page: number;
+  perPage: number;
+  sessionId: string;
+}
+
+export type SearchResult =
+  | { kind: 'passage'; range: PassageRange }
+  | { kind: 'none'; query: string; articleId?: string }
+  | { kind: 'found'; page: SearchPage };
+
+export type PassageService = ReturnType<typeof createPassageService>;
+
+/** An article filter as typed: the id when the article exists, else a UserError naming the nearest. */
+export function checkArticleId(corpus: Corpus, articleId: string | null | undefined): string | undefined {
   if (!articleId) return undefined;
-  if (ctx.corpus.byId.has(articleId)) return articleId;
-  const guess = closest(articleId, [...ctx.corpus.byId.keys()]);
+  if (corpus.byId.has(articleId)) return articleId;
+  const guess = closest(articleId, [...corpus.byId.keys()]);
   throw new UserError(`There is no article \`${truncate(articleId, 60)}\`: did you mean \`${guess}\`? \`/articles\` lists them all.`);
 }
 
-/** `/passage search`: a reference (as chosen from autocomplete) opens it; anything else is searched. */
-export async function searchReply(ctx: LookupContext, request: SearchRequest): Promise<BaseMessageOptions> {
-  const query = parseInput(querySchema, request.query, 'query');
-  if (REF_SHAPE.test(query)) {
-    try {
-      return passageView(resolveReference(ctx.corpus, query));
-    } catch {
-      // Not a valid reference after all (e.g. "CSTO: 1992"): search for the words instead.
-    }
+/** Looking passages up in a server's library: by reference, by words, and as autocomplete suggestions. */
+export function createPassageService({ library, sessions }: PassageDeps) {
+  const corpusOf = async (guildId: string) => (await library.forGuild(guildId)).corpus;
+
+  function found(corpus: Corpus, search: SearchIndex, hits: SearchHit[]): FoundPassage[] {
+    return hits.map((hit) => {
+      const matched = new Set(hit.terms);
+      const article = corpus.byId.get(hit.articleId);
+      return {
+        ref: hit.ref,
+        title: article?.title ?? hit.articleId,
+        text: article?.paragraphs[hit.paragraph - 1]?.text ?? '',
+        isMatch: (word) => matched.has(search.normalise(word) ?? ''),
+      };
+    });
   }
-  const articleId = checkArticleId(ctx, request.articleId);
-  const hits = ctx.search.search(query, { articleId, limit: MAX_RESULTS });
-  if (hits.length === 0) return noMatchView(query, articleId);
-  const sessionId = await ctx.sessions.open({ guildId: request.guildId, ownerId: request.userId, query, articleId });
-  return searchView(ctx.corpus, ctx.search.normalise, { query, articleId, hits, page: 1, perPage: request.perPage, sessionId });
-}
 
-/** Another page of an earlier search, recomputed from its stored query. */
-export async function searchPageReply(ctx: LookupContext, sessionId: string, page: number, perPage: number): Promise<BaseMessageOptions> {
-  const session = await ctx.sessions.get(sessionId);
-  if (!session) throw new UserError('This search has expired: run `/passage search` again.');
-  const hits = ctx.search.search(session.query, { articleId: session.articleId, limit: MAX_RESULTS });
-  return searchView(ctx.corpus, ctx.search.normalise, { ...session, hits, page, perPage, sessionId });
-}
+  return {
+    /** `/passage show`: a passage or range by reference. */
+    async show(guildId: string, ref: string): Promise<PassageRange> {
+      return resolveReference(await corpusOf(guildId), parseInput(refSchema, ref, 'ref'));
+    },
 
-export function passageReply(ctx: Pick<BotContext, 'corpus'>, ref: string): BaseMessageOptions {
-  return passageView(resolveReference(ctx.corpus, parseInput(z.string().trim().min(1, { error: 'needs a reference such as `former-kazakhstan:2`' }), ref, 'ref')));
-}
+    /** `/passage search`: a reference (as chosen from autocomplete) opens it; anything else is searched. */
+    async search(request: SearchRequest): Promise<SearchResult> {
+      const { corpus, search } = await library.forGuild(request.guildId);
+      const query = parseInput(querySchema, request.query, 'query');
+      if (REF_SHAPE.test(query)) {
+        try {
+          return { kind: 'passage', range: resolveReference(corpus, query) };
+        } catch {
+          // Not a valid reference after all (e.g. "CSTO: 1992"): search for the words instead.
+        }
+      }
+      const articleId = checkArticleId(corpus, request.articleId);
+      const hits = search.search(query, { articleId, limit: MAX_RESULTS });
+      if (hits.length === 0) return { kind: 'none', query, articleId };
+      const sessionId = await sessions.open({ guildId: request.guildId, ownerId: request.userId, query, articleId });
+      return { kind: 'found', page: { query, articleId, found: found(corpus, search, hits), page: 1, perPage: request.perPage, sessionId } };
+    },
 
-function choice(name: string, value: string): ApplicationCommandOptionChoiceData<string> {
-  return { name: truncate(name.replace(/\s+/g, ' '), LIMITS.choiceText), value: value.slice(0, LIMITS.choiceText) };
-}
+    /** Another page of an earlier search, recomputed from its stored query. */
+    async searchPage(guildId: string, sessionId: string, page: number, perPage: number): Promise<SearchPage> {
+      const session = await sessions.get(sessionId);
+      if (!session) throw new UserError('This search has expired: run `/passage search` again.');
+      const { corpus, search } = await library.forGuild(guildId);
+      const hits = search.search(session.query, { articleId: session.articleId, limit: MAX_RESULTS });
+      return { query: session.query, articleId: session.articleId, found: found(corpus, search, hits), page, perPage, sessionId };
+    },
 
-/** Autocomplete for a passage: matching passages while typing; a reference's value opens it. */
-export function passageChoices(ctx: Pick<BotContext, 'corpus' | 'search'>, input: string, articleId?: string | null): ApplicationCommandOptionChoiceData<string>[] {
-  const typed = input.trim();
-  const label = (ref: string, text: string) => choice(`${ref} · ${text}`, ref);
-  const prefix = /^([a-z0-9-]+):(\d*)$/i.exec(typed);
-  const article = prefix ? ctx.corpus.byId.get(prefix[1]!.toLowerCase()) : undefined;
-  if (article) {
-    return article.paragraphs
-      .filter((passage) => String(passage.paragraph).startsWith(prefix![2]!))
-      .slice(0, LIMITS.autocompleteChoices)
-      .map((passage) => label(passage.ref, passage.text));
-  }
-  if (typed.length === 0) {
-    const scope = articleId && ctx.corpus.byId.get(articleId) ? [ctx.corpus.byId.get(articleId)!] : ctx.corpus.articles;
-    return scope
-      .flatMap((a) => a.paragraphs.slice(0, 3))
-      .slice(0, LIMITS.autocompleteChoices)
-      .map((passage) => label(passage.ref, passage.text));
-  }
-  const filter = articleId && ctx.corpus.byId.has(articleId) ? articleId : undefined;
-  return ctx.search.search(typed, { articleId: filter, limit: LIMITS.autocompleteChoices }).map((hit) => {
-    const passage = ctx.corpus.byId.get(hit.articleId)!.paragraphs[hit.paragraph - 1]!;
-    return label(hit.ref, passage.text);
-  });
-}
+    /** `/articles`: the server's articles. */
+    async articles(guildId: string): Promise<Article[]> {
+      return (await corpusOf(guildId)).articles;
+    },
 
-/** Autocomplete for an article: ids and titles containing what was typed. */
-export function articleChoices(ctx: Pick<BotContext, 'corpus'>, input: string): ApplicationCommandOptionChoiceData<string>[] {
-  const typed = input.trim().toLowerCase();
-  return ctx.corpus.articles
-    .filter((article) => article.id.includes(typed) || article.title.toLowerCase().includes(typed))
-    .slice(0, LIMITS.autocompleteChoices)
-    .map((article) => choice(`${article.title} (${article.id})`, article.id));
+    /** Passages to suggest while a reference is typed: an article's paragraphs by number, else matches of the words. */
+    async suggestPassages(guildId: string, input: string, articleId?: string | null): Promise<Passage[]> {
+      const { corpus, search } = await library.forGuild(guildId);
+      const typed = input.trim();
+      const prefix = /^([a-z0-9-]+):(\d*)$/i.exec(typed);
+      const article = prefix ? corpus.byId.get(prefix[1]!.toLowerCase()) : undefined;
+      if (article) {
+        return article.paragraphs.filter((passage) => String(passage.paragraph).startsWith(prefix![2]!)).slice(0, LIMITS.autocompleteChoices);
+      }
+      const scope = articleId ? corpus.byId.get(articleId) : undefined;
+      if (typed.length === 0) {
+        return (scope ? [scope] : corpus.articles).flatMap((a) => a.paragraphs.slice(0, 3)).slice(0, LIMITS.autocompleteChoices);
+      }
+      return search.search(typed, { articleId: scope?.id, limit: LIMITS.autocompleteChoices }).map((hit) => corpus.byId.get(hit.articleId)!.paragraphs[hit.paragraph - 1]!);
+    },
+
+    /** Articles to suggest: ids and titles containing what was typed. */
+    async suggestArticles(guildId: string, input: string): Promise<Article[]> {
+      const typed = input.trim().toLowerCase();
+      return (await corpusOf(guildId)).articles
+        .filter((article) => article.id.includes(typed) || article.title.toLowerCase().includes(typed))
+        .slice(0, LIMITS.autocompleteChoices);
+    },
+  };
 }

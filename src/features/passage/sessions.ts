@@ -15,7 +15,7 @@ const sessionSchema = z.strictObject({
   articleId: z.string().optional(),
 });
 
-export type SearchSession = z.output<typeof sessionSchema>;
+type SearchSession = z.output<typeof sessionSchema>;
 export type SearchSessions = ReturnType<typeof createSearchSessions>;
 
 const SESSION_TTL_MS = 24 * 60 * 60 * 1000;

@@ -1,9 +1,20 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown, type BaseMessageOptions } from 'discord.js';
-import type { PassageRange } from '../../library/references.js';
-import { formatRef } from '../../library/references.js';
-import { navId } from './ids.js';
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  escapeMarkdown,
+  StringSelectMenuBuilder,
+  type ApplicationCommandOptionChoiceData,
+  type BaseMessageOptions,
+} from 'discord.js';
+import { readingMinutes, type Article, type Passage } from '../../library/corpus.js';
+import { formatRef, type PassageRange } from '../../library/references.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
+import { navId, pageId, pickId } from './ids.js';
+import type { SearchPage, SearchResult } from './service.js';
+import { snippet, type Snippet } from './snippet.js';
 
 /** Room left in the description for paragraphs, below Discord's 4,096. */
 const TEXT_BUDGET = LIMITS.embedDescription - 96;
@@ -60,4 +71,129 @@ export function passageView(range: PassageRange): BaseMessageOptions {
       .setDisabled(shownTo >= count),
   );
   return { embeds: [embed], components: [buttons] };
+}
+
+/** The reply to a search: the passage a reference opened, the matches, or a no-match answer. */
+export function searchResultView(result: SearchResult): BaseMessageOptions {
+  switch (result.kind) {
+    case 'passage':
+      return passageView(result.range);
+    case 'none':
+      return noMatchView(result.query, result.articleId);
+    case 'found':
+      return searchView(result.page);
+  }
+}
+
+/** A snippet as Markdown: matched words in bold, an ellipsis where text was cut. */
+function snippetText({ parts, cutBefore, cutAfter }: Snippet, width: number): string {
+  const body = parts.map((part) => (part.match ? `**${escapeMarkdown(part.text)}**` : escapeMarkdown(part.text))).join('');
+  const text = `${cutBefore ? '…' : ''}${body}${cutAfter ? '…' : ''}`;
+  return truncate(text.replace(/\s+/g, ' ').trim(), width * 2);
+}
+
+/** One page of ranked matches: reference, article, snippet with matched words in bold. */
+export function searchView(view: SearchPage): BaseMessageOptions {
+  const total = view.found.length;
+  const pages = Math.max(1, Math.ceil(total / view.perPage));
+  const page = Math.min(Math.max(view.page, 1), pages);
+  const shown = view.found.slice((page - 1) * view.perPage, page * view.perPage);
+  const budget = Math.floor((LIMITS.embedDescription - 100) / Math.max(shown.length, 1));
+  const width = Math.min(240, budget - 120);
+
+  const entries = shown.map((match) => {
+    const text = match.text ? snippetText(snippet(match.text, match.isMatch, width), width) : '';
+    return truncate(`**\`${match.ref}\`** · ${escapeMarkdown(truncate(match.title, 80))}\n${text}`, budget);
+  });
+
+  const scope = view.articleId ? ` in ${view.articleId}` : '';
+  const embed = new EmbedBuilder()
+    .setColor(COLOURS.search)
+    .setTitle(truncate(`Passages matching “${view.query}”${scope}`, LIMITS.embedTitle))
+    .setDescription(entries.join('\n\n'))
+    .setFooter({ text: `Page ${page} of ${pages} · ${total} ${total === 1 ? 'match' : 'matches'} · pick one below to read it whole` });
+
+  const menu = new StringSelectMenuBuilder()
+    .setCustomId(pickId.encode(view.sessionId))
+    .setPlaceholder('Open a passage')
+    .addOptions(shown.map((match) => ({ label: match.ref, value: match.ref, description: truncate(match.title, LIMITS.selectText) })));
+  const rows: Array<ActionRowBuilder<StringSelectMenuBuilder> | ActionRowBuilder<ButtonBuilder>> = [
+    new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(menu),
+  ];
+  if (pages > 1) {
+    rows.push(
+      new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder()
+          .setCustomId(pageId.encode({ sessionId: view.sessionId, page: page - 1, direction: 'prev' }))
+          .setLabel('Previous page')
+          .setStyle(ButtonStyle.Secondary)
+          .setDisabled(page <= 1),
+        new ButtonBuilder()
+          .setCustomId(pageId.encode({ sessionId: view.sessionId, page: page + 1, direction: 'next' }))
+          .setLabel('Next page')
+          .setStyle(ButtonStyle.Secondary)
+          .setDisabled(page >= pages),
+      ),
+    );
+  }
+  return { embeds: [embed], components: rows };
+}
+
+/** No match is an answer, not an error: say so and suggest what to try. */
+function noMatchView(query: string, articleId?: string): BaseMessageOptions {
+  const scope = articleId ? ` in \`${articleId}\`` : '';
+  return {
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.info)
+        .setTitle('No passage matches')
+        .setDescription(
+          truncate(
+            `Nothing${scope} matches “${escapeMarkdown(query)}”. Try fewer or other words, or \`/articles\` to see what the group is reading.`,
+            LIMITS.embedDescription,
+          ),
+        ),
+    ],
+  };
+}
+
+/** `/articles`: every article with its kind, source, paragraph count and reading time. */
+export function articlesView(articles: Article[]): BaseMessageOptions {
+  const shown = articles.slice(0, LIMITS.embedFields);
+  const embed = new EmbedBuilder()
+    .setColor(COLOURS.info)
+    .setTitle('Articles')
+    .setDescription('Look a passage up with `/passage show ref:<article>:<paragraph>`, or search them all with `/passage search`.')
+    .addFields(
+      shown.map((article) => ({
+        name: truncate(article.title, LIMITS.fieldName),
+        value: truncate(
+          [
+            `\`${article.id}\` · ${escapeMarkdown(article.kind)}`,
+            article.source ? `source: ${escapeMarkdown(article.source)}` : 'source not given',
+            `${article.paragraphs.length} paragraphs · about ${readingMinutes(article)} min read`,
+          ].join('\n'),
+          LIMITS.fieldValue,
+        ),
+      })),
+    );
+  // Fields are the most readable layout; past 25 articles say how many are left out.
+  if (articles.length > shown.length) embed.setFooter({ text: `Showing ${shown.length} of ${articles.length} articles; use /passage search article: to reach the others.` });
+  // Large corpora can still overflow 6,000 characters in all: trim fields until it fits.
+  while (embed.length > LIMITS.embedTotal) embed.spliceFields(-1, 1);
+  return { embeds: [embed] };
+}
+
+function choice(name: string, value: string): ApplicationCommandOptionChoiceData<string> {
+  return { name: truncate(name.replace(/\s+/g, ' '), LIMITS.choiceText), value: value.slice(0, LIMITS.choiceText) };
+}
+
+/** Autocomplete for a passage: each choice shows the reference and the text; its value is the reference. */
+export function passageChoices(passages: Passage[]): ApplicationCommandOptionChoiceData<string>[] {
+  return passages.map((passage) => choice(`${passage.ref} · ${passage.text}`, passage.ref));
+}
+
+/** Autocomplete for an article: its title and id; the value is the id. */
+export function articleChoices(articles: Article[]): ApplicationCommandOptionChoiceData<string>[] {
+  return articles.map((article) => choice(`${article.title} (${article.id})`, article.id));
 }

@@ -6,7 +6,7 @@ export const MAX_QUESTION = 300;
 export const MIN_OPTIONS = 2;
 export const MAX_OPTIONS = 10;
 export const MAX_OPTION = 80;
-export const DEFAULT_DURATION = '15m';
+const DEFAULT_DURATION = '15m';
 const MIN_DURATION_MS = 30_000;
 const MAX_DURATION_MS = 7 * 86_400_000;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -14,7 +14,7 @@ const DURATION = /^(\d{1,7})\s*([smhd])$/i;
 const EXAMPLES = '`90s`, `15m`, `2h` or `1d`';
 
 /** `90s`, `15m`, `2h`, `1d`, from 30 seconds to 7 days, as milliseconds. */
-export const durationSchema = z
+const durationSchema = z
   .string()
   .trim()
   .transform((text, ctx) => {
@@ -29,14 +29,14 @@ export const durationSchema = z
     return ms;
   });
 
-export const questionSchema = z
+const questionSchema = z
   .string()
   .trim()
   .min(1, 'The question cannot be empty.')
   .max(MAX_QUESTION, `The question can be at most ${MAX_QUESTION} characters; shorten it and try again.`);
 
 /** Answers written `Yes | No | Partly`: trimmed, each present, short and different. */
-export const optionsSchema = z.string().transform((text, ctx) => {
+const optionsSchema = z.string().transform((text, ctx) => {
   const options = text.split('|').map((option) => option.trim());
   const fail = (message: string) => {
     ctx.addIssue({ code: 'custom', message });
@@ -57,7 +57,7 @@ export const optionsSchema = z.string().transform((text, ctx) => {
   return options;
 });
 
-export const pollInputSchema = z.object({
+const pollInputSchema = z.object({
   question: questionSchema,
   options: optionsSchema,
   duration: durationSchema.prefault(DEFAULT_DURATION),
@@ -65,7 +65,7 @@ export const pollInputSchema = z.object({
   anonymous: z.boolean().default(false),
 });
 
-export type PollInput = z.output<typeof pollInputSchema>;
+type PollInput = z.output<typeof pollInputSchema>;
 export type RawPollInput = z.input<typeof pollInputSchema>;
 
 /** The command's options as a poll, or a UserError with one sentence on what to fix. */

@@ -2,7 +2,6 @@ import type { Corpus } from '../../library/corpus.js';
 import { formatRef, resolveReference } from '../../library/references.js';
 import { truncate } from '../../lib/ui/limits.js';
 
-
 const MAX_QUOTE = 1_500;
 export const PASSAGE_QUESTION = 'Do you agree with this passage?';
 export const PASSAGE_OPTIONS = 'Agree | Disagree | Unsure';
@@ -19,4 +18,3 @@ export function quotePassage(corpus: Corpus, ref: string): PassageQuote {
   const text = range.passages.map((passage) => passage.text).join('\n\n');
   return { ref: formatRef(range.article.id, range.from, range.to), title: range.article.title, text: truncate(text, MAX_QUOTE) };
 }
-

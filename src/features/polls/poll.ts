@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_OPTION, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS } from './input.js';
-import { shownText } from './text.js';
 
 const snowflake = z.string().regex(/^\d{15,21}$/);
 
@@ -83,7 +82,7 @@ export function applyVote(poll: Poll, userId: string, option: number): Vote & { 
   return { ...vote, poll: result.poll };
 }
 
-export interface Tally {
+interface Tally {
   counts: number[];
   voters: number;
   /** Percent of voters who chose each answer (with `multiple` these add up to more than 100). */
@@ -108,18 +107,4 @@ export function winners(poll: Poll): number[] {
   const top = Math.max(...counts);
   if (top === 0) return [];
   return counts.flatMap((count, index) => (count === top ? [index] : []));
-}
-
-/** What the voter is told, privately, after a click. */
-export function voteConfirmation(poll: Poll, vote: Vote): string {
-  const name = (index: number) => `**${shownText(poll.options[index]!)}**`;
-  const list = (indexes: number[]) => (indexes.length === 0 ? 'none' : indexes.map(name).join(', '));
-  const removed = !vote.after.includes(vote.option);
-  if (poll.multiple) {
-    const change = removed ? `Removed ${name(vote.option)} from your answers` : `Added ${name(vote.option)} to your answers`;
-    return `${change}. Your answers now: ${list(vote.after)}. Click an answer again to take it back.`;
-  }
-  if (removed) return `Removed your vote for ${name(vote.option)}. You have no vote in this poll now.`;
-  if (vote.before.length > 0) return `Changed your vote from ${list(vote.before)} to ${name(vote.option)}. Click it again to remove it.`;
-  return `Recorded your vote for ${name(vote.option)}. Click it again to remove it, or another answer to change it.`;
 }

@@ -1,31 +1,45 @@
-import type { Corpus } from '../../library/corpus.js';
 import { UserError } from '../../lib/errors.js';
+import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/ops/metrics.js';
 import type { Store } from '../../lib/store.js';
+import type { Library } from '../../library/library.js';
 import { createBatcher } from './batches.js';
 import { systemClock, type Clock } from './clock.js';
 import { createDeadlines } from './deadlines.js';
-import type { PollHost } from '../../discord/poll-host.js';
 import { createEditCoalescer, EDIT_INTERVAL_MS } from './edit-coalescer.js';
 import { parsePollInput, type RawPollInput } from './input.js';
-import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import { PASSAGE_OPTIONS, PASSAGE_QUESTION, quotePassage, type PassageQuote } from './passage-poll.js';
-import { applyVotes, isOpen, newPollId, voteConfirmation, type Click, type Poll } from './poll.js';
+import { applyVotes, isOpen, newPollId, type Click, type Poll, type Vote } from './poll.js';
 import { createPollStore, type PollIndexEntry } from './store.js';
-import { renderPoll, renderResults, type PollMessage } from './views.js';
 import { closingTarget } from './target.js';
 
-export interface PollPlace {
+/** What the poll service needs from Discord once a poll is posted; the bot gives it `discordHost(client)`. */
+export interface PollHost {
+  /** True for the servers this process (shard) serves. */
+  holds(guildId: string): boolean;
+  /** Shows the poll as it is now on its message. */
+  show(poll: Poll & { messageId: string }): Promise<void>;
+  /** Posts the final results in reply to the poll's message. */
+  announce(poll: Poll & { messageId: string }): Promise<void>;
+}
+
+interface PollPlace {
   guildId: string;
   channelId: string;
   creatorId: string;
 }
 
-/** Posts the poll message (e.g. as the reply to the command) and gives back the message's id. */
-export type PostPoll = (message: PollMessage) => Promise<{ id: string }>;
+/** Posts the new poll's message (e.g. as the reply to the command) and gives back the message's id. */
+export type PostPoll = (poll: Poll) => Promise<{ id: string }>;
 
-export interface CloseRequest {
+/** A counted click: the voter's answers before and after it, on the poll as it is now. */
+export interface CountedVote {
+  poll: Poll;
+  vote: Vote;
+}
+
+interface CloseRequest {
   guildId: string;
   channelId: string;
   userId: string;
@@ -35,10 +49,12 @@ export interface CloseRequest {
   poll?: string | undefined;
 }
 
-export interface PollServiceOptions {
+interface PollServiceDeps {
   store: Store;
   logger: Logger;
-  corpus: Corpus;
+  /** `/poll passage` quotes the server's articles. */
+  library: Library;
+  host: PollHost;
   clock?: Clock;
   editIntervalMs?: number;
   /** Counts the votes recorded. */
@@ -47,17 +63,18 @@ export interface PollServiceOptions {
 
 const GONE = 'This poll is no longer stored (it closed long ago, or the server’s data was cleared)';
 
-export function createPollService({ store, logger, corpus, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics }: PollServiceOptions) {
+export function createPollService({ store, logger, library, host, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics }: PollServiceDeps) {
   const polls = createPollStore(store, logger, clock.now);
   // Every change to one poll (votes, close, delete) runs in this queue, in order.
   const queue = createKeyedQueue();
-  let host: PollHost | undefined;
+  // Messages are edited and results posted only between start and stop.
+  let started = false;
 
   const edits = createEditCoalescer(
     async (pollId) => {
       const poll = await polls.get(pollId);
-      if (!host || !poll?.messageId) return;
-      await host.edit(poll.channelId, poll.messageId, renderPoll(poll)).catch((error: unknown) => {
+      if (!started || !poll?.messageId) return;
+      await host.show({ ...poll, messageId: poll.messageId }).catch((error: unknown) => {
         logger.warn({ err: error, pollId }, 'poll message could not be edited');
       });
     },
@@ -65,7 +82,7 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
     editIntervalMs,
   );
 
-  const votes = createBatcher<Click, string>(queue, async (pollId, clicks) => {
+  const votes = createBatcher<Click, CountedVote>(queue, async (pollId, clicks) => {
     const poll = await polls.get(pollId);
     if (!poll) return clicks.map(() => new UserError(`${GONE}, so your vote was not counted.`));
     if (!isOpen(poll, clock.now())) {
@@ -75,7 +92,7 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
     const result = applyVotes(poll, clicks);
     await polls.save(result.poll);
     edits.request(pollId);
-    return result.votes.map((vote) => (vote ? voteConfirmation(result.poll, vote) : new UserError('That answer is not part of this poll.')));
+    return result.votes.map((vote) => (vote ? { poll: result.poll, vote } : new UserError('That answer is not part of this poll.')));
   });
 
   /** Closes a poll once: final results on its message, buttons disabled, a short reply with the winner. */
@@ -91,8 +108,8 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
     deadlines.delete(pollId);
     await polls.track(closed);
     await edits.finish(pollId);
-    if (host && closed.messageId) {
-      await host.reply(closed.channelId, closed.messageId, renderResults(closed)).catch((error: unknown) => {
+    if (started && closed.messageId) {
+      await host.announce({ ...closed, messageId: closed.messageId }).catch((error: unknown) => {
         logger.warn({ err: error, pollId }, 'poll results could not be posted');
       });
     }
@@ -140,7 +157,7 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
     await polls.save(draft);
     let message: { id: string };
     try {
-      message = await post(renderPoll(draft));
+      message = await post(draft);
     } catch (error) {
       await polls.delete(draft.id);
       throw error;
@@ -162,15 +179,16 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
 
     /** `/poll passage`: agree / disagree / unsure on a quoted passage. */
     async createForPassage(place: PollPlace, ref: string, duration: string | undefined, post: PostPoll): Promise<Poll> {
+      const { corpus } = await library.forGuild(place.guildId);
       const passage = quotePassage(corpus, ref);
       return create(place, { question: PASSAGE_QUESTION, options: PASSAGE_OPTIONS, duration }, post, passage);
     },
 
-    /** A click on an answer button; resolves to the voter's private confirmation. */
-    async vote(pollId: string, option: number, userId: string): Promise<string> {
-      const confirmation = await votes.submit(pollId, { userId, option });
+    /** A click on an answer button; resolves to what was recorded, for the voter's private confirmation. */
+    async vote(pollId: string, option: number, userId: string): Promise<CountedVote> {
+      const counted = await votes.submit(pollId, { userId, option });
       metrics?.votes.inc();
-      return confirmation;
+      return counted;
     },
 
     async close(request: CloseRequest): Promise<Poll> {
@@ -185,10 +203,11 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
       return closed;
     },
 
-    async start(discord: PollHost): Promise<void> {
-      host = discord;
+    /** Once Discord is ready: closes the polls that came due meanwhile and watches the others. */
+    async start(): Promise<void> {
+      started = true;
       const open: PollIndexEntry[] = [];
-      for await (const { guildId, entry } of polls.openPolls()) if (discord.holds(guildId)) open.push(entry);
+      for await (const { guildId, entry } of polls.openPolls()) if (host.holds(guildId)) open.push(entry);
       await watch(open);
       logger.info({ open: deadlines.size }, 'polls watched');
     },
@@ -212,7 +231,7 @@ export function createPollService({ store, logger, corpus, clock = systemClock, 
       deadlines.stop();
       await queue.idle();
       await edits.flush();
-      host = undefined;
+      started = false;
     },
   };
 }

@@ -6,7 +6,7 @@ import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import { pollSchema, type Poll } from './poll.js';
 
 /** How long a closed poll is kept, so late clicks get a clear answer and results can be looked up. */
-export const CLOSED_POLL_RETENTION_MS = 30 * 86_400_000;
+const CLOSED_POLL_RETENTION_MS = 30 * 86_400_000;
 
 const entrySchema = pollSchema.pick({ id: true, channelId: true, messageId: true, createdAt: true, closesAt: true, closedAt: true });
 export type PollIndexEntry = z.output<typeof entrySchema>;
@@ -67,5 +67,3 @@ export function createPollStore(store: Store, logger: Logger, now: () => number 
     },
   };
 }
-
-export type PollStore = ReturnType<typeof createPollStore>;

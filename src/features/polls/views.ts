@@ -1,28 +1,48 @@
 import {
+  ActionRowBuilder,
+  ButtonBuilder,
   ButtonStyle,
-  ComponentType,
+  EmbedBuilder,
   TimestampStyles,
+  escapeMarkdown,
   time,
-  type APIActionRowComponent,
-  type APIButtonComponentWithCustomId,
-  type APIEmbed,
+  type MessageMentionOptions,
 } from 'discord.js';
+import { COLOURS } from '../../lib/ui/palette.js';
+import { LIMITS, truncate } from '../../lib/ui/limits.js';
 import { voteId } from './ids.js';
-import { tally, winners, type Poll } from './poll.js';
-import { labelText, shownText } from './text.js';
+import { tally, winners, type Poll, type Vote } from './poll.js';
 
-/** A message payload that discord.js accepts as it is; nothing in it pings anyone. */
-export interface PollMessage {
+/** A poll message or its results; nothing in it pings anyone. */
+interface PollMessage {
   content?: string;
-  embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
-  allowedMentions: { parse: []; repliedUser?: false };
+  embeds: EmbedBuilder[];
+  components: ActionRowBuilder<ButtonBuilder>[];
+  allowedMentions: MessageMentionOptions;
 }
 
 const BAR_CELLS = 10;
 const BUTTONS_PER_ROW = 5;
-const OPEN_COLOUR = 0x5865f2;
-const CLOSED_COLOUR = 0x57f287;
+
+/**
+ * User and corpus text shown in an embed or message. Markdown is escaped so an
+ * answer reads as typed; `@everyone` and `@here` get a zero-width space so they
+ * stay readable but can never ping, whatever a message's allowed mentions say.
+ * User, role and channel mentions render as names, which embeds and our
+ * `allowedMentions: { parse: [] }` keep silent.
+ */
+function shownText(text: string): string {
+  return escapeMarkdown(text).replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/** Text for a button label, which Discord shows raw: mention syntax becomes words. */
+function labelText(text: string): string {
+  const plain = text
+    .replace(/<@!?\d+>/g, '@member')
+    .replace(/<@&\d+>/g, '@role')
+    .replace(/<#\d+>/g, '#channel');
+  return truncate(plain, LIMITS.buttonLabel);
+}
 
 export function resultBar(percent: number): string {
   const filled = Math.round((percent / 100) * BAR_CELLS);
@@ -32,8 +52,10 @@ export function resultBar(percent: number): string {
 const timestamp = (ms: number, style: 'R' | 'f') =>
   time(Math.floor(ms / 1000), style === 'R' ? TimestampStyles.RelativeTime : TimestampStyles.ShortDateTime);
 
+const voterCount = (voters: number) => `${voters} ${voters === 1 ? 'voter' : 'voters'}`;
+
 /** The poll message: question, live result bars, deadline, who started it, one button per answer. */
-export function renderPoll(poll: Poll): PollMessage {
+export function pollView(poll: Poll): PollMessage {
   const closed = poll.closedAt !== null;
   const { counts, voters, percents } = tally(poll);
   const top = closed ? new Set(winners(poll)) : new Set<number>();
@@ -54,46 +76,71 @@ export function renderPoll(poll: Poll): PollMessage {
   lines.push(`${when} · started by <@${poll.creatorId}>`);
 
   const footer = [
-    `${voters} ${voters === 1 ? 'voter' : 'voters'}`,
+    voterCount(voters),
     poll.multiple ? 'several answers allowed' : 'one answer each',
     poll.anonymous ? 'anonymous: votes are not linked to names' : 'only counts are shown',
     `poll ${poll.id}`,
   ].join(' · ');
 
-  const embed: APIEmbed = {
-    title: closed ? '📊 Poll closed: final results' : poll.passage ? '📊 Poll on a passage' : '📊 Poll',
-    description: lines.join('\n'),
-    color: closed ? CLOSED_COLOUR : OPEN_COLOUR,
-    footer: { text: footer },
-  };
+  const embed = new EmbedBuilder()
+    .setTitle(closed ? '📊 Poll closed: final results' : poll.passage ? '📊 Poll on a passage' : '📊 Poll')
+    .setDescription(lines.join('\n'))
+    .setColor(closed ? COLOURS.pollClosed : COLOURS.pollOpen)
+    .setFooter({ text: footer });
   return { embeds: [embed], components: voteButtons(poll, top), allowedMentions: { parse: [] } };
 }
 
-function voteButtons(poll: Poll, top: Set<number>): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+function voteButtons(poll: Poll, top: Set<number>): ActionRowBuilder<ButtonBuilder>[] {
   const closed = poll.closedAt !== null;
-  const buttons: APIButtonComponentWithCustomId[] = poll.options.map((option, index) => ({
-    type: ComponentType.Button,
-    custom_id: voteId.encode({ pollId: poll.id, option: index }),
-    label: labelText(option),
-    style: top.has(index) ? ButtonStyle.Success : closed ? ButtonStyle.Secondary : ButtonStyle.Primary,
-    disabled: closed,
-  }));
-  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  const buttons = poll.options.map((option, index) =>
+    new ButtonBuilder()
+      .setCustomId(voteId.encode({ pollId: poll.id, option: index }))
+      .setLabel(labelText(option))
+      .setStyle(top.has(index) ? ButtonStyle.Success : closed ? ButtonStyle.Secondary : ButtonStyle.Primary)
+      .setDisabled(closed),
+  );
+  const rows: ActionRowBuilder<ButtonBuilder>[] = [];
   for (let start = 0; start < buttons.length; start += BUTTONS_PER_ROW) {
-    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(start, start + BUTTONS_PER_ROW) });
+    rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(buttons.slice(start, start + BUTTONS_PER_ROW)));
   }
   return rows;
 }
 
 /** The short message posted in reply to a poll when it closes. */
-export function renderResults(poll: Poll): PollMessage {
+export function pollResultsView(poll: Poll): PollMessage {
   const { counts, voters, percents } = tally(poll);
   const top = winners(poll);
   const name = (index: number) => `**${shownText(poll.options[index]!)}**`;
   let verdict: string;
   if (top.length === 0) verdict = 'No votes were cast.';
-  else if (top.length === 1) verdict = `Winner: ${name(top[0]!)} with ${counts[top[0]!]} of ${voters} ${voters === 1 ? 'voter' : 'voters'} (${percents[top[0]!]}%).`;
+  else if (top.length === 1) verdict = `Winner: ${name(top[0]!)} with ${counts[top[0]!]} of ${voterCount(voters)} (${percents[top[0]!]}%).`;
   else verdict = `A tie between ${top.map(name).join(' and ')}, with ${counts[top[0]!]} ${counts[top[0]!] === 1 ? 'vote' : 'votes'} each, from ${voters} voters.`;
   const content = `📊 **Poll closed:** ${shownText(poll.question)}\n${verdict}`;
   return { content, embeds: [], components: [], allowedMentions: { parse: [], repliedUser: false } };
+}
+
+/** What the voter is told, privately, after a click. */
+export function voteConfirmation(poll: Pick<Poll, 'options' | 'multiple'>, vote: Vote): string {
+  const name = (index: number) => `**${shownText(poll.options[index]!)}**`;
+  const list = (indexes: number[]) => (indexes.length === 0 ? 'none' : indexes.map(name).join(', '));
+  const removed = !vote.after.includes(vote.option);
+  if (poll.multiple) {
+    const change = removed ? `Removed ${name(vote.option)} from your answers` : `Added ${name(vote.option)} to your answers`;
+    return `${change}. Your answers now: ${list(vote.after)}. Click an answer again to take it back.`;
+  }
+  if (removed) return `Removed your vote for ${name(vote.option)}. You have no vote in this poll now.`;
+  if (vote.before.length > 0) return `Changed your vote from ${list(vote.before)} to ${name(vote.option)}. Click it again to remove it.`;
+  return `Recorded your vote for ${name(vote.option)}. Click it again to remove it, or another answer to change it.`;
+}
+
+/** The private answer to `/poll close`. */
+export function pollClosedReply(poll: Pick<Poll, 'id'>): string {
+  return `Closed poll \`${poll.id}\`; its final results are on the poll message.`;
+}
+
+export const UNKNOWN_VOTE_BUTTON = 'This button does not belong to a poll I know.';
+
+/** Why `/poll create` or `/poll passage` is refused in a channel where the bot lacks permissions. */
+export function missingPermissionsText(missing: string[]): string {
+  return `I need ${missing.join(', ')} in this channel to run a poll here (to update it and post its results); ask an admin to allow it.`;
 }

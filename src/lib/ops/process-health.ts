@@ -13,7 +13,7 @@ export function shardStates(client: Client): Array<[number, boolean]> {
 }
 
 /** Healthy while every shard of this process is connected, the store answers, and it is not shutting down. */
-export async function processHealth(client: Client, store: Store, drain: Drain): Promise<HealthReport> {
+async function processHealth(client: Client, store: Store, drain: Drain): Promise<HealthReport> {
   const reasons: string[] = [];
   if (drain.draining) reasons.push('shutting down');
   const shards = shardStates(client);

@@ -166,17 +166,3 @@ describe('DailyScheduler', () => {
     expect(errors).toEqual(['bad']);
   });
 });
-
-describe('the one timer', () => {
-  it('GIVEN the scheduler started twice THEN node-cron holds one task for all servers', async () => {
-    const { getTasks } = await import('node-cron');
-    const scheduler = new DailyScheduler({ onDue: () => undefined });
-    for (let i = 0; i < 500; i++) scheduler.set(`g${i}`, { time: '09:00', timezone: 'UTC', days: every }, Date.now());
-    const before = getTasks().size;
-    scheduler.start();
-    scheduler.start();
-    expect(getTasks().size - before).toBe(1);
-    await scheduler.stop();
-    expect(getTasks().size).toBe(before);
-  });
-});

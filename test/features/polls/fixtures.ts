@@ -1,7 +1,8 @@
+import type { APIButtonComponentWithCustomId, APIEmbed, BaseMessageOptions, MessageMentionOptions } from 'discord.js';
 import type { Clock } from '../../../src/features/polls/clock.js';
 import type { Poll } from '../../../src/features/polls/poll.js';
 
-export const START = Date.UTC(2025, 0, 6, 12, 0, 0);
+const START = Date.UTC(2025, 0, 6, 12, 0, 0);
 
 export function samplePoll(overrides: Partial<Poll> = {}): Poll {
   return {
@@ -53,4 +54,14 @@ export function manualClock(start = START) {
     },
   };
   return clock;
+}
+
+/** A view as the JSON discord.js sends to Discord (builders turned into their API objects). */
+export function sent(view: BaseMessageOptions & { allowedMentions?: MessageMentionOptions }) {
+  return JSON.parse(JSON.stringify(view)) as {
+    content?: string;
+    embeds: APIEmbed[];
+    components: Array<{ components: APIButtonComponentWithCustomId[] }>;
+    allowedMentions: MessageMentionOptions;
+  };
 }

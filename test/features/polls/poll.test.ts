@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyVote, tally, voteConfirmation, voterKey, winners } from '../../../src/features/polls/poll.js';
+import { applyVote, tally, voterKey, winners } from '../../../src/features/polls/poll.js';
+import { voteConfirmation } from '../../../src/features/polls/views.js';
 import { samplePoll } from './fixtures.js';
 
 const alice = '200000000000000001';

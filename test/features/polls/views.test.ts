@@ -2,8 +2,8 @@ import { embedLength } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { applyVote, applyVotes, type Poll } from '../../../src/features/polls/poll.js';
 import { voteId } from '../../../src/features/polls/ids.js';
-import { renderPoll, renderResults, resultBar } from '../../../src/features/polls/views.js';
-import { samplePoll } from './fixtures.js';
+import { pollResultsView, pollView, resultBar } from '../../../src/features/polls/views.js';
+import { samplePoll, sent } from './fixtures.js';
 
 
 function withVotes(poll: Poll, count: number): Poll {
@@ -11,12 +11,12 @@ function withVotes(poll: Poll, count: number): Poll {
   return applyVotes(poll, clicks).poll;
 }
 
-describe('renderPoll', () => {
+describe('pollView', () => {
   it('GIVEN 10 answers of 80 characters and a 300-character question THEN stays inside Discord’s limits', () => {
     const options = Array.from({ length: 10 }, (_, i) => `${i + 1} ${'*_~'.repeat(30)}`.slice(0, 80));
     const poll = withVotes(samplePoll({ question: '@everyone '.repeat(30).slice(0, 300), options, multiple: true }), 999);
     for (const view of [poll, { ...poll, closedAt: poll.closesAt }]) {
-      const message = renderPoll(view);
+      const message = sent(pollView(view));
       const embed = message.embeds[0]!;
       expect(embed.title!.length).toBeLessThanOrEqual(256);
       expect(embed.description!.length).toBeLessThanOrEqual(4096);
@@ -41,7 +41,7 @@ describe('renderPoll', () => {
     poll = applyVote(poll, '200000000000000002', 0).poll;
     poll = applyVote(poll, '200000000000000003', 1).poll;
     poll = applyVote(poll, '200000000000000005', 2).poll;
-    const { embeds, components, allowedMentions } = renderPoll(poll);
+    const { embeds, components, allowedMentions } = sent(pollView(poll));
     const text = embeds[0]!.description!;
     expect(text).toContain('█████░░░░░ 50% (2)');
     expect(text).toContain('███░░░░░░░ 25% (1)');
@@ -55,31 +55,31 @@ describe('renderPoll', () => {
   it('GIVEN a closed poll THEN marks the winner, disables the buttons and says when it closed', () => {
     let poll = applyVote(samplePoll(), '200000000000000001', 1).poll;
     poll = { ...poll, closedAt: poll.closesAt };
-    const { embeds, components } = renderPoll(poll);
+    const { embeds, components } = sent(pollView(poll));
     expect(embeds[0]!.title).toMatch(/closed/i);
     expect(embeds[0]!.description).toContain('**2.** No 🏆');
     expect(embeds[0]!.description).toContain(`Closed <t:${poll.closesAt / 1000}:R>`);
     expect(components.flatMap((row) => row.components).every((button) => button.disabled)).toBe(true);
-    expect(renderResults(poll).content).toMatch(/Winner: \*\*No\*\* with 1 of 1 voter \(100%\)/);
+    expect(sent(pollResultsView(poll)).content).toMatch(/Winner: \*\*No\*\* with 1 of 1 voter \(100%\)/);
   });
 
   it('GIVEN a tie THEN the results name every leader', () => {
     let poll = applyVote(samplePoll(), '200000000000000001', 0).poll;
     poll = { ...applyVote(poll, '200000000000000002', 2).poll, closedAt: poll.closesAt };
-    expect(renderPoll(poll).embeds[0]!.description).toContain('🏆 (tie)');
-    expect(renderResults(poll).content).toMatch(/A tie between \*\*Yes\*\* and \*\*Partly\*\*/);
-    expect(renderResults({ ...samplePoll(), closedAt: 1 }).content).toMatch(/No votes were cast/);
+    expect(sent(pollView(poll)).embeds[0]!.description).toContain('🏆 (tie)');
+    expect(sent(pollResultsView(poll)).content).toMatch(/A tie between \*\*Yes\*\* and \*\*Partly\*\*/);
+    expect(sent(pollResultsView({ ...samplePoll(), closedAt: 1 })).content).toMatch(/No votes were cast/);
   });
 
   it('GIVEN mentions in the question and answers THEN they read as text and can ping nobody', () => {
     const poll = samplePoll({ question: 'Ask @everyone and @here?', options: ['<@200000000000000001>', '<@&200000000000000009>', 'plain'] });
-    const message = renderPoll(poll);
+    const message = sent(pollView(poll));
     const description = message.embeds[0]!.description!;
     expect(description).not.toMatch(/@(everyone|here)/);
     expect(description).toContain('@\u200beveryone');
     const labels = message.components.flatMap((row) => row.components.map((button) => button.label));
     expect(labels).toEqual(['@member', '@role', 'plain']);
-    const results = renderResults({ ...poll, closedAt: 1 });
+    const results = sent(pollResultsView({ ...poll, closedAt: 1 }));
     expect(results.content).not.toMatch(/@(everyone|here)/);
     expect(results.allowedMentions).toEqual({ parse: [], repliedUser: false });
   });
@@ -87,8 +87,8 @@ describe('renderPoll', () => {
   it('GIVEN an anonymous poll THEN nothing rendered names a voter', () => {
     const voter = '200000000000000001';
     const poll = applyVote(samplePoll({ anonymous: true }), voter, 0).poll;
-    expect(JSON.stringify(renderPoll(poll))).not.toContain(voter);
-    expect(JSON.stringify(renderResults({ ...poll, closedAt: 1 }))).not.toContain(voter);
+    expect(JSON.stringify(pollView(poll))).not.toContain(voter);
+    expect(JSON.stringify(pollResultsView({ ...poll, closedAt: 1 }))).not.toContain(voter);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { UserError } from '../../../src/lib/errors.js';
-import { createSettingsStore, DEFAULT_SETTINGS } from '../../../src/features/settings/service.js';
+import { createSettingsService, DEFAULT_SETTINGS } from '../../../src/features/settings/service.js';
 import { openStore } from '../../../src/lib/store.js';
 import { silentLogger, tempStore } from '../../helpers/context.js';
 
@@ -19,25 +19,26 @@ function fresh() {
 
 describe('settings on a real SQLite file', () => {
   it('GIVEN nothing stored THEN the defaults apply', async () => {
-    const settings = createSettingsStore(fresh().store, silentLogger);
+    const settings = createSettingsService({ store: fresh().store, logger: silentLogger });
     expect(await settings.get(guild)).toEqual({ public_replies: false, results_per_page: 5, prompt_style: 'mixed' });
   });
 
   it('GIVEN a change THEN it reports what changed and survives a new store on the same file', async () => {
     const temp = fresh();
-    const change = await createSettingsStore(temp.store, silentLogger).update(guild, { results_per_page: 8, public_replies: false });
+    const change = await createSettingsService({ store: temp.store, logger: silentLogger }).update(guild, { results_per_page: 8, public_replies: false });
     expect(change.changed).toEqual([{ name: 'results_per_page', from: 5, to: 8 }]);
     await temp.store.close();
 
     const reopened = openStore(temp.url);
     cleanups.push(() => reopened.close());
-    expect(await createSettingsStore(reopened, silentLogger).get(guild)).toEqual({ ...DEFAULT_SETTINGS, results_per_page: 8 });
+    expect(await createSettingsService({ store: reopened, logger: silentLogger }).get(guild)).toEqual({ ...DEFAULT_SETTINGS, results_per_page: 8 });
   });
 
-  it('GIVEN a value out of range or an unknown setting THEN one clear sentence is thrown and nothing is stored', async () => {
-    const settings = createSettingsStore(fresh().store, silentLogger);
+  it('GIVEN a value out of range, an unknown setting or none THEN one clear sentence is thrown and nothing is stored', async () => {
+    const settings = createSettingsService({ store: fresh().store, logger: silentLogger });
     await expect(settings.update(guild, { results_per_page: 11 })).rejects.toThrow(UserError);
     await expect(settings.update(guild, { colour: 'red' })).rejects.toThrow(/Unrecognized key/);
+    await expect(settings.update(guild, {})).rejects.toThrow(/Choose at least one setting/);
     expect(await settings.get(guild)).toEqual(DEFAULT_SETTINGS);
   });
 
@@ -46,7 +47,7 @@ describe('settings on a real SQLite file', () => {
     await temp.store.namespace('settings').set(guild, { public_replies: 'yes', results_per_page: 99 });
     const logger = pino({ level: 'warn' });
     const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
-    const settings = createSettingsStore(temp.store, logger);
+    const settings = createSettingsService({ store: temp.store, logger });
     expect(await settings.get(guild)).toEqual(DEFAULT_SETTINGS);
     expect(warn).toHaveBeenCalledWith(expect.objectContaining({ key: guild }), 'invalid settings record dropped');
     expect(await temp.store.namespace('settings').get(guild)).toBeUndefined();
@@ -54,7 +55,7 @@ describe('settings on a real SQLite file', () => {
 
   it('GIVEN reset or a removed server THEN the record is gone', async () => {
     const temp = fresh();
-    const settings = createSettingsStore(temp.store, silentLogger);
+    const settings = createSettingsService({ store: temp.store, logger: silentLogger });
     await settings.update(guild, { prompt_style: 'critical' });
     expect(await settings.reset(guild)).toEqual(DEFAULT_SETTINGS);
     await settings.update(guild, { prompt_style: 'critical' });
