@@ -30,20 +30,20 @@ export async function benchPolls(): Promise<Array<{ figure: string; value: strin
   };
   const logger = createLogger('silent');
   const library = shippedLibrary(await loadShippedLibrary('corpus', dir, logger));
-  const polls = createPollService({ store, logger, library, host });
+  const polls = createPollService({ store, logger, library, host, voterSecret: 'bench secret' });
   try {
     await polls.start();
     const place = { guildId: GUILD, channelId: '100000000000000002', creatorId: '100000000000000003' };
-    const poll = await polls.create(place, { question: 'Is the claim supported?', options: 'Yes | No | Partly', duration: '1h' }, async () => ({
-      id: '100000000000000004',
-    }));
+    const posted = (id: string) => async () => ({ id, retract: async () => undefined });
+    const poll = await polls.create(place, { question: 'Is the claim supported?', options: 'Yes | No | Partly', duration: '1h' }, posted('100000000000000004'));
+    const click = (pollId: string, messageId: string, option: number, userId: string) => ({ pollId, option, userId, guildId: GUILD, messageId });
 
     const latencies: number[] = [];
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CLICKS }, async (_, i) => {
         const clicked = performance.now();
-        await polls.vote(poll.id, i % 3, `2000000000${String(i).padStart(8, '0')}`);
+        await polls.vote(click(poll.id, poll.messageId!, i % 3, `2000000000${String(i).padStart(8, '0')}`));
         latencies.push(performance.now() - clicked);
       }),
     );
@@ -52,23 +52,23 @@ export async function benchPolls(): Promise<Array<{ figure: string; value: strin
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const editsDuringBurst = edits;
     const closed = await polls.close({ ...place, userId: place.creatorId, canManageMessages: false });
-    const counted = Object.keys(closed.votes).length;
+    const counted = closed.result?.voters ?? 0;
     latencies.sort((a, b) => a - b);
 
     // The same number of clicks arriving over about 3 seconds: edits stay near one per second.
-    const steady = await polls.create(place, { question: 'And now?', options: 'Yes | No', duration: '1h' }, async () => ({ id: '100000000000000005' }));
+    const steady = await polls.create(place, { question: 'And now?', options: 'Yes | No', duration: '1h' }, posted('100000000000000005'));
     const editsBefore = edits;
     const steadyStart = performance.now();
     const pending: Array<Promise<CountedVote>> = [];
     for (let i = 0; i < CLICKS; i += 1) {
-      pending.push(polls.vote(steady.id, i % 2, `2100000000${String(i).padStart(8, '0')}`));
+      pending.push(polls.vote(click(steady.id, steady.messageId!, i % 2, `2100000000${String(i).padStart(8, '0')}`)));
       if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 30));
     }
     await Promise.all(pending);
     const steadySeconds = (performance.now() - steadyStart) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const steadyEdits = edits - editsBefore;
-    const steadyCounted = Object.keys((await polls.close({ ...place, userId: place.creatorId, canManageMessages: false })).votes).length;
+    const steadyCounted = (await polls.close({ ...place, userId: place.creatorId, canManageMessages: false })).result?.voters ?? 0;
     return [
       { figure: 'polls: votes counted of 1,000 clicks at once', value: counted.toLocaleString('en'), target: '1,000' },
       { figure: 'polls: all 1,000 confirmed (SQLite)', value: `${allConfirmedMs.toFixed(0)} ms`, target: '< 3,000 ms (interaction deadline)' },

@@ -8,6 +8,8 @@ import { createLogger } from './lib/logger.js';
 import { loadShippedLibrary, shippedLibrary } from './library/library.js';
 import { discordPoster } from './discord/daily-poster.js';
 import { discordHost } from './discord/poll-host.js';
+import { createCooldownService } from './features/cooldowns/service.js';
+import { cooldownRefusal } from './features/cooldowns/views.js';
 import { createDailyService } from './features/daily/service.js';
 import { createDrain } from './lib/ops/drain.js';
 import { trackFirstResponses } from './lib/ops/first-response.js';
@@ -40,7 +42,7 @@ export async function startBot(config: Config): Promise<Bot> {
   const { corpus } = shipped;
   const client = createClient(config);
   const metrics = createMetrics(() => shardStates(client));
-  const store = openStore(config.STORE_URL, { onError: () => metrics.storeErrors.inc() });
+  const store = openStore(config.STORE_URL, { onError: () => metrics.storeErrors.inc(), logger });
   const settings = createSettingsService({ store, logger });
   const drain = createDrain();
   const firstResponses = trackFirstResponses(client, metrics);
@@ -49,7 +51,8 @@ export async function startBot(config: Config): Promise<Bot> {
     settings,
     passage: createPassageService({ library, sessions: createSearchSessions(store, logger) }),
     quote: createQuoteService({ library, settings }),
-    polls: createPollService({ store, logger, library, host: discordHost(client), metrics }),
+    cooldowns: createCooldownService({ settings, refusal: cooldownRefusal }),
+    polls: createPollService({ store, logger, library, host: discordHost(client), metrics, voterSecret: config.DISCORD_TOKEN }),
     daily: createDailyService({ poster: discordPoster(client), store, settings, library, logger, metrics }),
     ops: { metrics, firstResponses, drain },
   };

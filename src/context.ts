@@ -1,3 +1,4 @@
+import type { CooldownService } from './features/cooldowns/service.js';
 import type { DailyService } from './features/daily/service.js';
 import type { Logger } from './lib/logger.js';
 import type { Drain } from './lib/ops/drain.js';
@@ -15,6 +16,7 @@ export interface BotContext {
   quote: QuoteService;
   settings: SettingsService;
   polls: PollService;
+  cooldowns: CooldownService;
   daily: DailyService;
   /** Operations: counters, the first-response timer and the SIGTERM drain. */
   ops: { metrics: Metrics; firstResponses: FirstResponses; drain: Drain };

@@ -63,8 +63,12 @@ export default {
     } else if (subcommand === 'preview') {
       await interaction.editReply(previewView(await ctx.daily.preview(guildId)));
     } else {
-      const outcome = await ctx.daily.postNow(guildId);
-      if (outcome.kind !== 'posted') throw new UserError(notPostedText(guildId, outcome));
+      // A post to the channel waits out the member's cooldown; one not made does not count.
+      const outcome = await ctx.cooldowns.posting(guildId, interaction.user.id, async () => {
+        const made = await ctx.daily.postNow(guildId);
+        if (made.kind !== 'posted') throw new UserError(notPostedText(guildId, made));
+        return made;
+      });
       await interaction.editReply(postedView(guildId, outcome));
     }
   },

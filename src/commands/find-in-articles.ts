@@ -1,6 +1,6 @@
 import { ApplicationCommandType, ContextMenuCommandBuilder, InteractionContextType, MessageFlags } from 'discord.js';
 import { UserError } from '../lib/errors.js';
-import { searchResultView } from '../features/passage/views.js';
+import { searchResultView, searchView } from '../features/passage/views.js';
 import type { MessageMenuCommand } from './types.js';
 
 export default {
@@ -14,8 +14,15 @@ export default {
     const text = interaction.targetMessage.content || interaction.targetMessage.embeds.map((embed) => embed.description ?? '').join(' ');
     if (!text.trim()) throw new UserError('That message has no text to look for.');
     const guildId = interaction.guildId!;
+    // From memory but for a server's first lookup.
     const { results_per_page: perPage } = await ctx.settings.get(guildId);
     const result = await ctx.passage.search({ guildId, userId: interaction.user.id, query: text, perPage });
-    await interaction.reply({ ...searchResultView(result), flags: MessageFlags.Ephemeral });
+    if (result.kind !== 'found') {
+      await interaction.reply({ ...searchResultView(result), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // The page buttons need the search kept in the store: acknowledge first, then write.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply(searchView(await ctx.passage.keep(result.matches)));
   },
 } satisfies MessageMenuCommand;

@@ -1,5 +1,5 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder, type BaseMessageOptions } from 'discord.js';
-import { UserError } from '../lib/errors.js';
+import { UNKNOWN_COMPONENT, UserError } from '../lib/errors.js';
 import { articleChoices, passageChoices, passageView, searchResultView, searchView } from '../features/passage/views.js';
 import { navId, pageId, pickId, showId } from '../features/passage/ids.js';
 import { formatRef } from '../library/references.js';
@@ -29,11 +29,14 @@ export default {
 
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
+    // From memory but for a server's first lookup: whether the reply is private decides its first response.
     const settings = await ctx.settings.get(guildId);
     const flags = lookupFlags(settings, interaction.options.getBoolean('public'));
+    // A public reply posts to the channel, so it waits out the member's cooldown.
+    const send = async (post: () => Promise<unknown>) => (flags ? post() : ctx.cooldowns.posting(guildId, interaction.user.id, post));
     if (interaction.options.getSubcommand() === 'show') {
       const range = await ctx.passage.show(guildId, interaction.options.getString('ref', true));
-      await interaction.reply({ ...passageView(range), flags });
+      await send(() => interaction.reply({ ...passageView(range), flags }));
       return;
     }
     const result = await ctx.passage.search({
@@ -43,7 +46,15 @@ export default {
       articleId: interaction.options.getString('article'),
       perPage: settings.results_per_page,
     });
-    await interaction.reply({ ...searchResultView(result), flags });
+    if (result.kind !== 'found') {
+      await send(() => interaction.reply({ ...searchResultView(result), flags }));
+      return;
+    }
+    // The page buttons need the search kept in the store: acknowledge first, then write.
+    await send(async () => {
+      await interaction.deferReply({ flags });
+      await interaction.editReply(searchView(await ctx.passage.keep(result.matches)));
+    });
   },
 
   async autocomplete(interaction, ctx) {
@@ -68,17 +79,23 @@ export default {
     const show = showId.decode(id);
     const nav = navId.decode(id);
     const page = pageId.decode(id);
+    const pick = pickId.decode(id);
     if (show) {
       await showPrivately(show);
     } else if (nav) {
       await answer(passageView(await ctx.passage.show(guildId, formatRef(nav.articleId, nav.paragraph))));
     } else if (page) {
+      // The search is read back from the store: acknowledge first, then edit.
+      if (mine) await interaction.deferUpdate();
+      else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const { results_per_page: perPage } = await ctx.settings.get(guildId);
-      await answer(searchView(await ctx.passage.searchPage(guildId, page.sessionId, page.page, perPage)));
-    } else if (pickId.decode(id) && interaction.isStringSelectMenu()) {
-      await showPrivately(interaction.values[0] ?? '');
+      await interaction.editReply(searchView(await ctx.passage.searchPage(guildId, page.sessionId, page.page, perPage)));
+    } else if (pick && interaction.isStringSelectMenu()) {
+      // The search is checked in the store: acknowledge first, then edit.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await interaction.editReply(passageView(await ctx.passage.pick(guildId, pick, interaction.values[0] ?? '')));
     } else {
-      throw new UserError('This button is from an older version of Marginalia: run the command again.');
+      throw new UserError(UNKNOWN_COMPONENT);
     }
   },
 } satisfies SlashCommand;

@@ -14,9 +14,12 @@ export default {
 
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
+    // Both read the settings, from memory but for a server's first lookup.
     const card = await ctx.quote.random(guildId, interaction.options.getString('article'));
     const flags = lookupFlags(await ctx.settings.get(guildId), interaction.options.getBoolean('public'));
-    await interaction.reply({ ...quoteMessage(card, { kind: 'quote' }), flags });
+    const post = () => interaction.reply({ ...quoteMessage(card, { kind: 'quote' }), flags });
+    // A public reply posts to the channel, so it waits out the member's cooldown.
+    await (flags ? post() : ctx.cooldowns.posting(guildId, interaction.user.id, post));
   },
 
   async autocomplete(interaction, ctx) {

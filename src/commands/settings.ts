@@ -25,6 +25,9 @@ export default {
             .setName('prompt_style')
             .setDescription('Discussion prompts for quotes')
             .addChoices(PROMPT_STYLE_CHOICES.map((style) => ({ name: style, value: style }))),
+        )
+        .addIntegerOption((o) =>
+          o.setName('cooldown_seconds').setDescription('Seconds a member waits between posts to the channel (0 to 3600)').setMinValue(0).setMaxValue(3600),
         ),
     )
     .addSubcommand((sub) => sub.setName('reset').setDescription('Go back to the default settings (Manage Server)')),

@@ -1,6 +1,10 @@
 import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type Interaction } from 'discord.js';
 import { UserError } from '../lib/errors.js';
 import { errorId, type Logger } from '../lib/logger.js';
+import { StoreUnavailable } from '../lib/store.js';
+
+/** The store logs an outage once when it begins, so the many interactions it fails are not logged each. */
+const STORE_UNAVAILABLE = "The bot's storage is unavailable right now. Try again in a minute.";
 
 /** Known Discord refusals, told in words a member can act on. */
 function explainDiscordError(error: DiscordAPIError): string | undefined {
@@ -21,6 +25,8 @@ export async function replyWithError(interaction: Interaction, error: unknown, l
   let text: string;
   if (error instanceof UserError) {
     text = error.message;
+  } else if (error instanceof StoreUnavailable) {
+    text = STORE_UNAVAILABLE;
   } else {
     const id = errorId();
     const known = error instanceof DiscordAPIError ? explainDiscordError(error) : undefined;
@@ -29,7 +35,8 @@ export async function replyWithError(interaction: Interaction, error: unknown, l
   }
   if (!interaction.isRepliable()) return outcome;
   try {
-    if (interaction.deferred && !interaction.replied) await interaction.editReply({ content: text, embeds: [], components: [] });
+    // A deferred update (its `ephemeral` still null) would edit the clicked message: tell privately instead.
+    if (interaction.deferred && !interaction.replied && interaction.ephemeral !== null) await interaction.editReply({ content: text, embeds: [], components: [] });
     else if (interaction.replied || interaction.deferred) await interaction.followUp({ content: text, flags: MessageFlags.Ephemeral });
     else await interaction.reply({ content: text, flags: MessageFlags.Ephemeral });
   } catch (replyError) {

@@ -3,7 +3,10 @@ import { findMessageMenu, findSlashCommand } from '../commands/index.js';
 import type { BotContext } from '../context.js';
 import { replyWithError } from '../discord/reply-error.js';
 import { commandOf } from '../lib/custom-id.js';
+import { UNKNOWN_COMPONENT, UserError } from '../lib/errors.js';
 import { defineEvent } from './types.js';
+
+const UNKNOWN_COMMAND = 'This command is from an older version of Marginalia and no longer exists: `/help` lists the current ones.';
 
 /** The one dispatcher: routes every interaction to its command and owns error replies. */
 export default defineEvent({
@@ -44,17 +47,19 @@ async function dispatch(ctx: BotContext, interaction: Interaction): Promise<'ok'
       }
       return 'ok';
     }
+    // Commands and ids this version does not know come from older registrations or messages
+    // (or an altered client): a refusal that says so, not an error of ours.
     if (interaction.isChatInputCommand()) {
       const command = findSlashCommand(interaction.commandName);
-      if (!command) throw new Error(`no handler for /${interaction.commandName}`);
+      if (!command) throw new UserError(UNKNOWN_COMMAND);
       await command.execute(interaction, ctx);
     } else if (interaction.isMessageContextMenuCommand()) {
       const command = findMessageMenu(interaction.commandName);
-      if (!command) throw new Error(`no handler for the "${interaction.commandName}" menu`);
+      if (!command) throw new UserError(UNKNOWN_COMMAND);
       await command.execute(interaction, ctx);
-    } else if (interaction.isButton() || interaction.isStringSelectMenu()) {
+    } else if (interaction.isMessageComponent()) {
       const command = findSlashCommand(commandOf(interaction.customId));
-      if (!command?.component) throw new Error(`no handler for the component ${interaction.customId}`);
+      if (!command?.component || !(interaction.isButton() || interaction.isStringSelectMenu())) throw new UserError(UNKNOWN_COMPONENT);
       await command.component(interaction, ctx);
     }
     return 'ok';

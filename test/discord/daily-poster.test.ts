@@ -8,7 +8,9 @@ import daily from '../../src/commands/daily.js';
 import quote from '../../src/commands/quote.js';
 import type { BotContext } from '../../src/context.js';
 import { discordPoster } from '../../src/discord/daily-poster.js';
-import { createDailyService, type DailyService } from '../../src/features/daily/service.js';
+import { createCooldownService } from '../../src/features/cooldowns/service.js';
+import { cooldownRefusal } from '../../src/features/cooldowns/views.js';
+import { createDailyService, PostRefused, type DailyPoster, type DailyService } from '../../src/features/daily/service.js';
 import { createQuoteService } from '../../src/features/quote/service.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { replyWithError } from '../../src/discord/reply-error.js';
@@ -30,6 +32,7 @@ let lb: Loopback;
 let client: Client<true>;
 let store: Store;
 let service: DailyService;
+let poster: DailyPoster;
 let dir: string;
 
 beforeAll(async () => {
@@ -39,10 +42,12 @@ beforeAll(async () => {
   store = openStore(`sqlite://${path.join(dir, 'store.sqlite')}`);
   const library = await testLibrary();
   const settings = createSettingsService({ store, logger });
-  service = createDailyService({ poster: discordPoster(client), store, settings, library, logger, now: () => clock.now, ticker: beat.ticker });
+  poster = discordPoster(client);
+  service = createDailyService({ poster, store, settings, library, logger, now: () => clock.now, ticker: beat.ticker });
   await service.start();
   // Only what these two commands use; the dispatcher's error replies are the real ones.
-  const ctx = { client, logger, settings, store, library, daily: service, quote: createQuoteService({ library, settings }) } as unknown as BotContext;
+  const cooldowns = createCooldownService({ settings, refusal: cooldownRefusal });
+  const ctx = { client, logger, settings, store, library, daily: service, quote: createQuoteService({ library, settings }), cooldowns } as unknown as BotContext;
   client.on('interactionCreate', async (interaction) => {
     try {
       const command = [daily, quote].find((candidate) => 'commandName' in interaction && candidate.data.name === interaction.commandName);
@@ -127,7 +132,7 @@ describe('/daily on the loopback Discord', () => {
   });
 
   it("GIVEN today's post is up THEN /daily now says so, and status links it", async () => {
-    expect((await slash('admin', 'now')).content).toMatch(/Today's post \(2025-01-13\) is already up: https:\/\/discord\.com\/channels\//);
+    expect((await slash('admin', 'now')).content).toMatch(/Today's post \(2025-01-13\) is \[already up\]\(https:\/\/discord\.com\/channels\//);
     const status = await slash('member', 'status');
     const [post] = lb.world.messages(channelId('study'));
     expect(embedText(status)).toContain(`/${channelId('study')}/${post!.id}`);
@@ -148,6 +153,56 @@ describe('/daily on the loopback Discord', () => {
     const shown = await (await lb.driver.slash({ user: 'member', name: 'quote', options: { public: true } })).reply();
     expect(shown.ephemeral).toBe(false);
     expect(shown.pings).toEqual({ everyone: false, roles: [], users: [] });
+  });
+
+  it('GIVEN the post THEN it was sent with a nonce Discord enforces, the same for a repeat of that date', async () => {
+    const sends = lb.requests.filter((request) => request.method === 'POST' && request.path === `/channels/${channelId('study')}/messages`);
+    expect(sends).toHaveLength(1);
+    const body = sends[0]!.body as { nonce?: string; enforce_nonce?: boolean };
+    expect(body.enforce_nonce).toBe(true);
+    expect(body.nonce).toMatch(/^[\w-]{25}$/);
+  });
+
+  it("GIVEN a stopped try THEN the bot's own post of that date is found in the channel, another date's is not, and a thread can be started on it", async () => {
+    const [post] = lb.world.messages(channelId('study'));
+    const since = new Date(Date.now() - 60_000);
+    expect(await poster.findPost(channelId('study'), '2025-01-13', since)).toEqual({ messageId: post!.id, hasThread: true });
+    expect(await poster.findPost(channelId('study'), '2025-01-14', since)).toBeUndefined();
+    // Messages made before the try began are not looked at.
+    expect(await poster.findPost(channelId('study'), '2025-01-13', new Date(Date.now() + 5 * 60_000))).toBeUndefined();
+
+    const general = channelId('general');
+    const { card } = await service.preview(guildId());
+    const sent = await poster.send(general, { card, date: '2025-01-20', thread: false });
+    expect(await poster.findPost(general, '2025-01-20', since)).toEqual({ messageId: sent.messageId, hasThread: false });
+    expect(await poster.startThread(general, sent.messageId, { card, date: '2025-01-20', thread: true })).toBeUndefined();
+    expect(lb.world.threads(general)).toHaveLength(1);
+    await expect.poll(() => poster.findPost(general, '2025-01-20', since)).toEqual({ messageId: sent.messageId, hasThread: true });
+  });
+
+  it('GIVEN a channel whose history the bot cannot read THEN looking for a post there is refused, naming the permission', async () => {
+    const botRole = lb.world.botRole(guildId())!;
+    const noHistory = lb.world.addChannel(guildId(), 'no-history', [{ id: botRole.id, type: 0, allow: 0n, deny: PermissionFlagsBits.ReadMessageHistory }]);
+    await expect.poll(() => client.channels.cache.has(noHistory.id)).toBe(true);
+    await expect(poster.findPost(noHistory.id, '2025-01-13', new Date())).rejects.toThrow(PostRefused);
+    await expect(poster.findPost(noHistory.id, '2025-01-13', new Date())).rejects.toThrow(/\*\*Read Message History\*\*/);
+  });
+
+  it('GIVEN Discord answering 403 to the thread THEN the post is up and recorded, and the schedule pauses with the reason', async () => {
+    const general = channelId('general');
+    await slash('admin', 'set', { channel: 'general', time: '09:00', timezone: 'Asia/Almaty', thread: true });
+    lb.faults.inject({ method: 'POST', route: new RegExp(`^/channels/${general}/messages/\\d+/threads$`), status: 403 });
+    const before = lb.world.messages(general).length;
+    // Another day: the 13th has its post already.
+    const today = clock.now;
+    clock.now = DUE + 10 * 24 * 60 * 60_000;
+    const reply = await slash('admin', 'now');
+    clock.now = today;
+    expect(reply.content).toMatch(/Today's post \(2025-01-23\) is up: .*\nI could not start its thread: Discord refused the thread in <#\d+>: Missing Permissions\.\nThe daily post is paused/);
+    expect(lb.world.messages(general)).toHaveLength(before + 1);
+    expect(embedText(await slash('member', 'status'))).toMatch(/Paused.*refused the thread/);
+    // Back to the study channel for the tests below.
+    await slash('admin', 'set', { channel: 'study', time: '09:00', timezone: 'Asia/Almaty', days: 'weekdays', thread: true, role: 'Readers' });
   });
 
   it('GIVEN the bot loses Send Messages THEN the next post pauses the schedule and status says why', async () => {

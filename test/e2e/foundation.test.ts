@@ -4,6 +4,8 @@ import { customIdOf, expectCleanRun, startSession, textOf, type Session } from '
 let session: Session;
 beforeAll(async () => {
   session = await startSession();
+  // A second member for public replies: each member waits out a cooldown between posts to the channel.
+  session.lb.world.addMember(session.lb.world.defaultGuild.id, { name: 'reader' });
 }, 60_000);
 afterAll(async () => {
   await session?.close();
@@ -76,10 +78,10 @@ describe('/passage search', () => {
 
 describe('/passage show', () => {
   it('GIVEN a reference THEN title, text, source and reference, with previous / next moving in place', async () => {
-    const reply = await (await slash({ user: 'member', name: 'passage', subcommand: 'show', options: { ref: 'former-kazakhstan:2', public: true } })).reply();
+    const reply = await (await slash({ user: 'reader', name: 'passage', subcommand: 'show', options: { ref: 'former-kazakhstan:2', public: true } })).reply();
     expect(textOf(reply)).toContain('The former Kazakhstan ceased to exist yesterday');
     expect(textOf(reply)).toContain('former-kazakhstan:2 · interview · source: www.mk.ru');
-    const next = await (await session.lb.driver.click({ user: 'member', message: reply, customId: customIdOf(reply, /:next$/) })).reply();
+    const next = await (await session.lb.driver.click({ user: 'reader', message: reply, customId: customIdOf(reply, /:next$/) })).reply();
     expect(next.id).toBe(reply.id);
     expect(textOf(next)).toContain('former-kazakhstan:3');
     // Someone else's click gets a private copy instead of moving the shared message.
@@ -131,10 +133,12 @@ describe('/articles, /help and Find in articles', () => {
 
 describe('/settings', () => {
   it('GIVEN an admin THEN show, set and reset work and public_replies makes lookups public', async () => {
-    expect(textOf(await (await slash({ user: 'admin', name: 'settings', subcommand: 'show' })).reply())).toContain('public_replies: false (default)');
+    const shown = textOf(await (await slash({ user: 'admin', name: 'settings', subcommand: 'show' })).reply());
+    expect(shown).toContain('public_replies: false (default)');
+    expect(shown).toContain('cooldown_seconds: 10 (default)');
     const set = await (await slash({ user: 'admin', name: 'settings', subcommand: 'set', options: { public_replies: true, prompt_style: 'critical' } })).reply();
     expect(set.content).toContain('`public_replies`: false → **true**');
-    expect((await (await slash({ user: 'member', name: 'articles' })).reply()).ephemeral).toBe(false);
+    expect((await (await slash({ user: 'admin', name: 'articles' })).reply()).ephemeral).toBe(false);
     expect((await (await slash({ user: 'member', name: 'passage', subcommand: 'show', options: { ref: 'former-kazakhstan:1', public: false } })).reply()).ephemeral).toBe(true);
     expect(textOf(await (await slash({ user: 'admin', name: 'settings', subcommand: 'reset' })).reply())).toContain('public_replies: false (default)');
   });

@@ -6,6 +6,9 @@ let session: Session;
 beforeAll(async () => {
   session = await startSession();
   for (const name of ['ana', 'ben', 'cleo']) session.lb.world.addMember(session.lb.world.defaultGuild.id, { name });
+  // These tests start many polls one after another; the posting cooldown has tests of its own.
+  const set = await (await session.lb.driver.slash({ user: 'admin', name: 'settings', subcommand: 'set', options: { cooldown_seconds: 0 } })).reply();
+  expect(set.content).toMatch(/cooldown/i);
 }, 60_000);
 afterAll(async () => {
   await session?.close();

@@ -17,7 +17,10 @@ const request = { guildId: GUILD, userId: '200000000000000001', perPage: 5 };
 
 // What the handlers send: the service's answer through the feature's view.
 const passageReply = async (ref: string) => passageView(await ctx.passage.show(GUILD, ref));
-const searchReply = async (search: SearchRequest) => searchResultView(await ctx.passage.search(search));
+const searchReply = async (search: SearchRequest) => {
+  const result = await ctx.passage.search(search);
+  return result.kind === 'found' ? searchView(await ctx.passage.keep(result.matches)) : searchResultView(result);
+};
 const searchPageReply = async (sessionId: string, page: number, perPage: number) => searchView(await ctx.passage.searchPage(GUILD, sessionId, page, perPage));
 const passageSuggestions = async (input: string) => passageChoices(await ctx.passage.suggestPassages(GUILD, input));
 const articleSuggestions = async (input: string) => articleChoices(await ctx.passage.suggestArticles(GUILD, input));

@@ -63,15 +63,42 @@ function stopper(child: ChildProcess, dir: string, signal: NodeJS.Signals) {
   };
 }
 
-export async function startRedis(): Promise<TestServer> {
+/** A Redis server that can also be stopped and started again on the same port, as in an outage. */
+export interface RedisServer extends TestServer {
+  /** Stops the server (SIGTERM) and keeps its folder; clients see the connection close. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  restart(): Promise<void>;
+}
+
+/**
+ * `durable` keeps every acknowledged write across `halt()`/`restart()` (an append-only
+ * file synced on each write), so that a test can tell whether a write landed.
+ */
+export async function startRedis(options: { durable?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', detached: true });
-  await waitForPort(port, child, 'redis-server');
+  const persistence = options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const spawnServer = async () => {
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], { stdio: 'ignore', detached: true });
+    await waitForPort(port, server, 'redis-server');
+    return server;
+  };
+  let child = await spawnServer();
   const url = `redis://127.0.0.1:${port}`;
   // One probe for the server's life, so that its own connection is always exactly one of the count.
   let probe: ReturnType<typeof createClient> | undefined;
-  const stop = stopper(child, dir, 'SIGINT');
+  const closeProbe = async () => {
+    probe?.destroy();
+    probe = undefined;
+  };
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const exit = async (signal: NodeJS.Signals) => {
+    if (!running()) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid!, signal);
+    await exited;
+  };
   return {
     url,
     async connections() {
@@ -81,9 +108,18 @@ export async function startRedis(): Promise<TestServer> {
       }
       return Number(/connected_clients:(\d+)/.exec(String(await probe.info('clients')))?.[1]) - 1;
     },
+    async halt() {
+      await closeProbe();
+      await exit('SIGTERM');
+    },
+    async restart() {
+      if (running()) throw new Error('redis-server is still running: halt() it first');
+      child = await spawnServer();
+    },
     async stop() {
-      await probe?.close();
-      await stop();
+      await closeProbe();
+      await exit('SIGINT');
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,13 +1,16 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, rmdirSync } from 'node:fs';
 import KeyvPostgres from '@keyv/postgres';
 import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSettingsService, DEFAULT_SETTINGS } from '../../src/features/settings/service.js';
-import { openStore, type Store } from '../../src/lib/store.js';
+import { openStore, StoreUnavailable, type Store } from '../../src/lib/store.js';
 import { silentLogger, tempStore } from '../helpers/context.js';
+import { rawStore } from '../helpers/raw-store.js';
 import { hasBinary, serversRequired, startPostgres, startRedis, type TestServer } from '../helpers/servers.js';
+import { startSlowProxy } from '../helpers/slow-proxy.js';
 
 interface Backend {
   name: string;
@@ -139,6 +142,26 @@ for (const backend of backends) {
       expect(await first.claim('daily:g3:2026-11-23', 'owner-x')).toBe(true);
     });
 
+    it('GIVEN a claim whose holder is gone THEN of many processes taking it over at once exactly one wins, and a live holder keeps it', async () => {
+      const processes = [open(), open(), open(), open()];
+      const [first, second] = processes as [Store, Store];
+      expect(await first.takeOver('daily:g5:live', 'live@1', () => false)).toBe(true);
+      expect(await second.takeOver('daily:g5:live', 'other@2', (holder) => holder !== 'live@1')).toBe(false);
+      for (let round = 0; round < 5; round++) {
+        const key = `daily:g5:${round}`;
+        expect(await first.claim(key, 'dead@1')).toBe(true);
+        const taken = await Promise.all(
+          Array.from({ length: 20 }, (_, index) => processes[index % processes.length]!.takeOver(key, `taker-${index}`, (holder) => holder === 'dead@1')),
+        );
+        expect(taken.filter(Boolean)).toHaveLength(1);
+        // The dead holder can no longer give it away; the winner can.
+        await first.release(key, 'dead@1');
+        expect(await second.claim(key, 'late')).toBe(false);
+        await first.release(key, `taker-${taken.indexOf(true)}`);
+        expect(await second.claim(key, 'late')).toBe(true);
+      }
+    });
+
     it('GIVEN records written by one Keyv per namespace, as before THEN the store reads, lists and overwrites them', async () => {
       const settings = backend.legacy(server.url, 'settings');
       const polls = backend.legacy(server.url, 'polls');
@@ -159,5 +182,156 @@ for (const backend of backends) {
         await polls.close();
       }
     });
+
+    it('GIVEN records past their time to live THEN they are deleted on schedule without being read, and the others stay', async () => {
+      const store = openStore(server.url, { sweepEveryMs: 100 });
+      opened.push(store);
+      const raw = rawStore(server.url);
+      try {
+        await store.namespace('searches').set('old', { query: 'expired' }, 300);
+        await store.namespace('searches').set('fresh', { query: 'kept' }, 60_000);
+        await store.namespace('settings').set('g6', { a: 6 });
+        expect(await raw.get('searches', 'old')).toBeDefined();
+        // SQL backends by the store's sweep, Redis by itself.
+        await expect.poll(() => raw.get('searches', 'old'), { timeout: 3_000, interval: 100 }).toBeUndefined();
+        expect(await raw.get('searches', 'fresh')).toBeDefined();
+        expect(await raw.get('settings', 'g6')).toBeDefined();
+      } finally {
+        await raw.close();
+      }
+    });
   });
 }
+
+/** A store as bot.ts opens it, with its failures counted and its log lines caught. */
+function watched(url: string) {
+  const logger = pino({ level: 'info' });
+  const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+  let errors = 0;
+  const store = openStore(url, { logger, onError: () => (errors += 1) });
+  return { store, warn, info, errors: () => errors };
+}
+
+/** How long a store call takes, and what it throws. */
+async function timed(call: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+  const started = performance.now();
+  try {
+    await call();
+    return { ms: performance.now() - started, error: undefined };
+  } catch (error) {
+    return { ms: performance.now() - started, error };
+  }
+}
+
+const everyKindOfCall = (store: Store) => ({
+  get: () => store.namespace('polls').get('p1'),
+  set: () => store.namespace('polls').set('p1', { votes: 2 }),
+  delete: () => store.namespace('polls').delete('p1'),
+  entries: async () => {
+    for await (const entry of store.namespace('polls').entries()) void entry;
+  },
+  claim: () => store.claim('daily:g1:2026-11-22', 'during-the-outage'),
+  ping: () => store.ping(),
+});
+
+describe.skipIf(!hasBinary('redis-server') && !serversRequired)('the redis store when Redis stops, or is slow', () => {
+  it('GIVEN Redis stopped THEN every call fails at once with StoreUnavailable, logged once; GIVEN it back THEN calls work and nothing sent meanwhile lands', async () => {
+    const server = await startRedis({ durable: true });
+    const { store, warn, info, errors } = watched(server.url);
+    try {
+      await store.namespace('polls').set('p1', { votes: 1 });
+      await server.halt();
+      const calls = Object.entries(everyKindOfCall(store));
+      for (const [name, call] of calls) {
+        const { ms, error } = await timed(call);
+        expect(error, name).toBeInstanceOf(StoreUnavailable);
+        expect(ms, name).toBeLessThan(500);
+      }
+      expect(errors()).toBe(calls.length);
+      expect(warn.mock.calls, JSON.stringify(warn.mock.calls)).toHaveLength(1);
+
+      await server.restart();
+      await expect.poll(() => store.namespace('polls').get('p1').catch(() => 'down'), { timeout: 10_000, interval: 100 }).toEqual({ votes: 1 });
+      expect(info).toHaveBeenCalledWith(expect.anything(), 'store available again');
+      // Had anything been queued, it would have been sent on reconnecting.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await store.namespace('polls').get('p1')).toEqual({ votes: 1 });
+      expect(await store.claim('daily:g1:2026-11-22', 'after')).toBe(true);
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  }, 30_000);
+
+  it('GIVEN 1.5 s a round trip THEN calls succeed; GIVEN no answer within 2 s THEN they fail with StoreUnavailable at 2 s', async () => {
+    const server = await startRedis();
+    const target = { port: Number(new URL(server.url).port) };
+    const [slow, stuck] = [await startSlowProxy(target, 1_500), await startSlowProxy(target, 5_000)];
+    const slowStore = openStore(`redis://127.0.0.1:${slow.port}`);
+    const stuckStore = watched(`redis://127.0.0.1:${stuck.port}`);
+    try {
+      await slowStore.namespace('settings').set('g1', { a: 1 });
+      const read = await timed(async () => expect(await slowStore.namespace('settings').get('g1')).toEqual({ a: 1 }));
+      expect(read.error).toBeUndefined();
+      expect(read.ms).toBeGreaterThanOrEqual(1_490);
+
+      const { ms, error } = await timed(() => stuckStore.store.namespace('settings').get('g1'));
+      expect(error).toBeInstanceOf(StoreUnavailable);
+      expect(ms).toBeGreaterThanOrEqual(1_990);
+      expect(ms).toBeLessThan(4_500); // the first call also waits, bounded, for the connection
+      expect(stuckStore.errors()).toBe(1);
+    } finally {
+      await slowStore.close();
+      await stuckStore.store.close();
+      await Promise.all([slow.close(), stuck.close()]);
+      await server.stop();
+    }
+  }, 30_000);
+});
+
+describe('the sqlite store when its file cannot be written', () => {
+  // As root (as tests may run) a read-only mode does not stop writes, so the fault is made another way
+  // that holds for every user: a directory where SQLite must create its rollback journal.
+  it('GIVEN the journal cannot be created THEN calls fail at once with StoreUnavailable; GIVEN it can again THEN they work and the failed write never lands', async () => {
+    const temp = tempStore();
+    const { store, warn, errors } = watched(temp.url);
+    const journal = `${temp.url.replace(/^sqlite:\/\//, '')}-journal`;
+    try {
+      await store.namespace('polls').set('p1', { votes: 1 });
+      mkdirSync(journal);
+      const calls = Object.entries(everyKindOfCall(store));
+      for (const [name, call] of calls) {
+        const { ms, error } = await timed(call);
+        expect(error, name).toBeInstanceOf(StoreUnavailable);
+        expect(ms, name).toBeLessThan(500);
+      }
+      expect(errors()).toBe(calls.length);
+      expect(warn).toHaveBeenCalledTimes(1);
+
+      rmdirSync(journal);
+      expect(await store.namespace('polls').get('p1')).toEqual({ votes: 1 });
+      expect(await store.claim('daily:g1:2026-11-22', 'after')).toBe(true);
+    } finally {
+      await store.close();
+      await temp.cleanup();
+    }
+  });
+
+  it('GIVEN the file could not be opened at first THEN a later call opens it again', async () => {
+    const temp = tempStore();
+    await temp.store.close();
+    const file = temp.url.replace(/^sqlite:\/\//, '');
+    mkdirSync(file); // a directory where the file should be
+    const store = openStore(temp.url);
+    try {
+      await expect(store.namespace('settings').get('g1')).rejects.toBeInstanceOf(StoreUnavailable);
+      rmdirSync(file);
+      await store.namespace('settings').set('g1', { a: 1 });
+      expect(await store.namespace('settings').get('g1')).toEqual({ a: 1 });
+    } finally {
+      await store.close();
+      await temp.cleanup();
+    }
+  });
+});

@@ -23,6 +23,12 @@ export interface CommandInput {
   options?: Record<string, OptionValue>;
   /** For autocomplete: the option being typed in; its value is sent as the raw text. */
   focused?: string;
+  /**
+   * Send what an altered client could: values outside min/max, max_length and choices, any
+   * channel type, and users, roles and channels of other servers (a user outside the server
+   * comes without a member, as Discord sends one who left). The option types are still checked.
+   */
+  unchecked?: boolean;
 }
 
 interface ApiOption {
@@ -73,6 +79,7 @@ interface Context {
   channelId: string;
   where: string;
   resolved: Resolved;
+  unchecked?: boolean;
 }
 
 function pick(level: CommandOption[], type: O.Subcommand | O.SubcommandGroup, name: string | undefined, where: string): CommandOption | undefined {
@@ -91,9 +98,13 @@ function resolveId(ctx: Context, definition: CommandOption, raw: OptionValue): s
   const { world, guild, resolved } = ctx;
   const text = String(raw);
   const user = world.user(text);
-  const role = world.role(guild.id, text);
+  const role = world.role(guild.id, text) ?? (ctx.unchecked ? [...world.guildsById.values()].flatMap((g) => g.roles).find((r) => r.id === text) : undefined);
   const channel = world.channel(text);
   const kind = definition.type;
+  if (ctx.unchecked && (kind === O.User || kind === O.Mentionable) && user && !guild.members.has(user.id)) {
+    (resolved.users ??= {})[user.id] = renderUser(user);
+    return user.id;
+  }
   if ((kind === O.User || kind === O.Mentionable) && user && guild.members.has(user.id)) {
     const member = guild.members.get(user.id);
     (resolved.users ??= {})[user.id] = renderUser(user);
@@ -107,8 +118,8 @@ function resolveId(ctx: Context, definition: CommandOption, raw: OptionValue): s
     (resolved.roles ??= {})[role.id] = renderRole(role);
     return role.id;
   }
-  if (kind === O.Channel && channel && channel.guildId === guild.id) {
-    if (definition.channel_types?.length && !definition.channel_types.includes(channel.type)) {
+  if (kind === O.Channel && channel && (channel.guildId === guild.id || ctx.unchecked)) {
+    if (!ctx.unchecked && definition.channel_types?.length && !definition.channel_types.includes(channel.type)) {
       throw new Error(`loopback driver: ${ctx.where} option '${definition.name}' takes channel types ${definition.channel_types.join(', ')}, not ${channel.type}`);
     }
     // Discord sends the channel without its overwrites, plus the bot's permissions in it.
@@ -120,7 +131,9 @@ function resolveId(ctx: Context, definition: CommandOption, raw: OptionValue): s
   throw new Error(`loopback driver: ${ctx.where} option '${definition.name}' (${TYPE_NAMES[kind]}) got '${text}', which names no such ${TYPE_NAMES[kind]} in ${guild.name}`);
 }
 
-function convert(ctx: Context, definition: CommandOption, raw: OptionValue): OptionValue {
+function convert(ctx: Context, declared: CommandOption, raw: OptionValue): OptionValue {
+  // An altered client ignores the declared limits and choices, not the option's type.
+  const definition: CommandOption = ctx.unchecked ? { type: declared.type, name: declared.name, description: declared.description } : declared;
   const where = `${ctx.where} option '${definition.name}'`;
   const wrong = () => new Error(`loopback driver: ${where} is ${TYPE_NAMES[definition.type]}, got ${JSON.stringify(raw)}`);
   switch (definition.type) {
@@ -189,7 +202,7 @@ export function resolveValue(world: World, guild: GuildRecord, channelId: string
 
 /** `data.options` and `data.resolved` for a chat input command, nested under its group and subcommand. */
 export function commandOptions(world: World, guild: GuildRecord, channelId: string, command: CommandRecord, input: CommandInput) {
-  const ctx: Context = { world, guild, channelId, where: `/${command.name}`, resolved: {} };
+  const ctx: Context = { world, guild, channelId, where: `/${command.name}`, resolved: {}, unchecked: input.unchecked };
   const group = pick(command.options, O.SubcommandGroup, input.group, ctx.where);
   if (group) ctx.where += ` ${group.name}`;
   const subcommand = pick(group?.options ?? command.options, O.Subcommand, input.subcommand, ctx.where);

@@ -34,6 +34,11 @@ export interface ComponentInput {
   user: string;
   message: MessageRecord | string;
   customId: string;
+  /**
+   * Send the custom id (and values) as given, without finding such a component on the message:
+   * a forged id from an altered client, or a component the message no longer has.
+   */
+  unchecked?: boolean;
 }
 export interface ContextMenuInput extends Who {
   name: string;
@@ -73,11 +78,15 @@ export class Driver {
 
   /** Types into an autocomplete option and returns the choices the bot answered with. */
   async autocomplete(input: AutocompleteInput): Promise<Array<{ name: string; value: string | number }>> {
+    return this.autocompleteRun(input).choices();
+  }
+
+  /** The same, as a run: for timing the answer, or seeing that none came. */
+  autocompleteRun(input: AutocompleteInput): InteractionRun {
     const { user, channel, guild } = this.#where(input);
     const command = this.#command(guild, channel, user, input.name, ApplicationCommandType.ChatInput);
     const { options } = commandOptions(this.world, guild, channel.id, command, input);
-    const run = this.#send(InteractionType.ApplicationCommandAutocomplete, user, channel, { ...this.#commandData(command), options }, `autocomplete of /${input.name} ${input.focused}`);
-    return run.choices();
+    return this.#send(InteractionType.ApplicationCommandAutocomplete, user, channel, { ...this.#commandData(command), options }, `autocomplete of /${input.name} ${input.focused}`);
   }
 
   async click(input: ComponentInput): Promise<InteractionRun> {
@@ -120,7 +129,9 @@ export class Driver {
     }
     const channel = this.world.requireChannel(message.channelId);
     const guild = this.world.requireGuild(channel.guildId);
-    const component = findComponent(message, input.customId, values !== undefined, values);
+    const component = input.unchecked
+      ? { type: values === undefined ? ComponentType.Button : ComponentType.StringSelect }
+      : findComponent(message, input.customId, values !== undefined, values);
     const data: Record<string, unknown> = { custom_id: input.customId, component_type: component.type };
     if (values) {
       const resolved: Resolved = {};

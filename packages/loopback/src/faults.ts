@@ -6,11 +6,13 @@ export interface FaultSpec {
   method?: string;
   /** Matched against the path after /api/v10; a string may use `:name` placeholders. */
   route: string | RegExp;
-  status: 429 | 500 | 403;
+  status: 429 | 500 | 502 | 403;
   /** How many requests fail before the route works again (default 1). */
   times?: number;
   /** Seconds to wait, for 429 (default 0.25). */
   retryAfter?: number;
+  /** For 429: the global rate limit (`global: true`, `x-ratelimit-global`), which stops every route, not one bucket. */
+  global?: boolean;
 }
 
 export interface FaultHit {
@@ -72,6 +74,14 @@ export class Faults {
 function respond(spec: FaultSpec): FaultResponse {
   if (spec.status === 429) {
     const retryAfter = spec.retryAfter ?? 0.25;
+    if (spec.global) {
+      // Discord's global limit: no bucket, the whole token waits.
+      return {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+        headers: { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+      };
+    }
     return {
       status: 429,
       body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
@@ -87,5 +97,6 @@ function respond(spec: FaultSpec): FaultResponse {
     };
   }
   if (spec.status === 403) return { status: 403, body: { code: RESTJSONErrorCodes.MissingPermissions, message: 'Missing Permissions' }, headers: {} };
+  if (spec.status === 502) return { status: 502, body: { code: 0, message: '502: Bad Gateway' }, headers: {} };
   return { status: 500, body: { code: 0, message: '500: Internal Server Error' }, headers: {} };
 }

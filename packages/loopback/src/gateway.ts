@@ -79,7 +79,7 @@ export interface ResumeRecord {
 export interface DropOptions {
   /** Only this shard id. */
   shard?: number;
-  /** Close code; default 4000 (UnknownError), which discord.js answers by resuming. */
+  /** Close code; default 4000 (UnknownError), which discord.js answers by resuming; after 4007 and 4009 the session is gone. */
   code?: number;
   /** Send INVALID_SESSION (not resumable) instead of closing, so the bot identifies again. */
   invalidate?: boolean;
@@ -258,6 +258,8 @@ export class Gateway extends EventEmitter {
         this.sessions.delete(session.id);
         this.#write(connection, { op: Op.InvalidSession, d: false });
       } else {
+        // Discord ends the session with these codes: a RESUME after them is refused, a new IDENTIFY is needed.
+        if (options.code === Close.InvalidSeq || options.code === Close.SessionTimedOut) this.sessions.delete(session.id);
         connection.socket.close(options.code ?? Close.UnknownError, 'loopback: dropped on purpose');
       }
     }

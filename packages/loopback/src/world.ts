@@ -236,6 +236,30 @@ export class World extends EventEmitter implements Lookup {
     this.changed();
   }
 
+  /** An outage on Discord's side: GUILD_DELETE with `unavailable: true`; the bot is still a member. */
+  guildUnavailable(guildId: string): void {
+    this.requireGuild(guildId);
+    this.dispatch(guildId, GatewayDispatchEvents.GuildDelete, { id: guildId, unavailable: true });
+    this.changed();
+  }
+
+  /** The outage is over: GUILD_CREATE with the whole guild again. */
+  guildAvailable(guildId: string): void {
+    this.dispatch(guildId, GatewayDispatchEvents.GuildCreate, renderGuildCreate(this, this.requireGuild(guildId)));
+    this.changed();
+  }
+
+  /** A role deleted by an admin: it leaves every member and GUILD_ROLE_DELETE is sent. */
+  deleteRole(guildId: string, roleId: string): void {
+    const guild = this.requireGuild(guildId);
+    const role = this.role(guildId, roleId);
+    if (!role) throw new Error(`loopback: no role ${roleId} in guild ${guildId}`);
+    guild.roles = guild.roles.filter((r) => r !== role);
+    for (const member of guild.members.values()) member.roleIds = member.roleIds.filter((id) => id !== role.id);
+    this.dispatch(guildId, GatewayDispatchEvents.GuildRoleDelete, { guild_id: guildId, role_id: role.id });
+    this.changed();
+  }
+
   addBotToGuild(guildId: string): void {
     const guild = this.requireGuild(guildId);
     const role = this.botRole(guildId);

@@ -80,7 +80,10 @@ export function parseDays(input: string): number[] {
   if (['weekdays', 'weekday', 'workdays'].includes(text)) return [...WEEKDAYS];
   if (['weekends', 'weekend'].includes(text)) return [...WEEKENDS];
   const days = new Set<number>();
-  for (const part of text.split(/[\s,;]+/).filter(Boolean)) {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  // Only separators (`,`, ` ; `): no day at all.
+  if (parts.length === 0) throw notDays(input);
+  for (const part of parts) {
     const range = /^([a-z]+)-([a-z]+)$/.exec(part);
     if (range) {
       const from = dayNumber(range[1]!, input);
@@ -96,11 +99,13 @@ export function parseDays(input: string): number[] {
   return [...days].sort((a, b) => a - b);
 }
 
+function notDays(input: string): UserError {
+  return new UserError(`\`${quoteInput(input.trim(), 40)}\` is not a list of days: write \`every day\`, \`weekdays\`, \`weekends\`, or days like \`mon,wed,fri\`.`);
+}
+
 function dayNumber(word: string, input: string): number {
   const day = DAY_WORDS.get(word);
-  if (day === undefined) {
-    throw new UserError(`\`${quoteInput(input.trim(), 40)}\` is not a list of days: write \`every day\`, \`weekdays\`, \`weekends\`, or days like \`mon,wed,fri\`.`);
-  }
+  if (day === undefined) throw notDays(input);
   return day;
 }
 

@@ -58,10 +58,13 @@ export class DailyScheduler {
     return this.entries.has(guildId);
   }
 
-  /** The next instant a server's post is due, if it is scheduled. */
-  nextDue(guildId: string): Date | undefined {
+  /**
+   * When a server's entry is next taken (`due`) and the post instant it stands for
+   * (`slot`): the same instant, except while a retry of a failed post is pending.
+   */
+  next(guildId: string): { due: Date; slot: Date } | undefined {
     const entry = this.entries.get(guildId);
-    return entry ? new Date(entry.slot) : undefined;
+    return entry ? { due: new Date(entry.due), slot: new Date(entry.slot) } : undefined;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../../lib/logger.js';
 import { recordStore } from '../../lib/records.js';
-import type { Store } from '../../lib/store.js';
+import type { Namespace, Store } from '../../lib/store.js';
 
 const snowflake = z.string().regex(/^\d{1,20}$/);
 
@@ -10,11 +10,27 @@ const lastPostSchema = z.object({
   channelId: snowflake,
   /** The server's local date the post counts for, `YYYY-MM-DD`. */
   date: z.iso.date(),
-  /** When it was sent, ISO 8601. */
+  /** When it was sent (or found and recorded), ISO 8601. */
   at: z.iso.datetime(),
   quoteId: z.string().optional(),
   /** Who holds the guard claim of that date, so it can be released once it is old. */
   owner: z.string().optional(),
+});
+
+/** The post of a date that was tried and is not recorded yet: under way, failed, or cut short by a crash. */
+const attemptSchema = z.object({
+  date: z.iso.date(),
+  /** The instant the post stands for: its scheduled time, or when `/daily now` was run. */
+  slot: z.iso.datetime(),
+  /** When the first try began: a post an earlier try made is looked for in the channel from there. */
+  firstAt: z.iso.datetime(),
+  /** When the latest try began. */
+  at: z.iso.datetime(),
+  tries: z.number().int().min(1),
+  /** Why the latest try failed; absent while it is under way, or when it stopped without an answer. */
+  failure: z.string().optional(),
+  /** When the next try is due; absent once the failures outlasted the retries. */
+  retryAt: z.iso.datetime().optional(),
 });
 
 const dailyScheduleSchema = z.object({
@@ -24,15 +40,19 @@ const dailyScheduleSchema = z.object({
   days: z.array(z.number().int().min(1).max(7)).min(1),
   thread: z.boolean(),
   roleId: snowflake.optional(),
+  /** The role the posts pinged until it was deleted: they go on without a ping, and /daily status says so. */
+  deletedRoleId: snowflake.optional(),
   /** Why posting stopped (channel gone, permission lost); absent while the schedule runs. */
   pausedReason: z.string().optional(),
   /** When the schedule was last set: a post due before this is not caught up on start-up. */
   setAt: z.iso.datetime(),
   lastPost: lastPostSchema.optional(),
+  attempt: attemptSchema.optional(),
 });
 
 export type DailySchedule = z.output<typeof dailyScheduleSchema>;
 export type LastPost = z.output<typeof lastPostSchema>;
+export type Attempt = z.output<typeof attemptSchema>;
 
 const rotationSchema = z.object({
   cycle: z.number().int().min(0),
@@ -42,36 +62,80 @@ const rotationSchema = z.object({
 
 export type Rotation = z.output<typeof rotationSchema>;
 
+const setAsideSchema = z.object({ reason: z.string(), at: z.iso.datetime() });
+
 /** The claim key that allows one post per server per local date, across restarts and processes. */
 function guardKey(guildId: string, date: string): string {
   return `daily:${guildId}:${date}`;
 }
 
 /**
+ * A claim's value: the process (host, pid and a random part) and when it took or last
+ * renewed the claim, so that another process can tell a claim whose holder stopped.
+ */
+export function claimValue(processId: string, at: number): string {
+  return `${processId}@${at}`;
+}
+
+/** When a claim was taken or last renewed; undefined for a claim written by an older version. */
+export function claimedAt(value: string): number | undefined {
+  const at = Number(value.slice(value.lastIndexOf('@') + 1));
+  return value.includes('@') && Number.isInteger(at) ? at : undefined;
+}
+
+/**
  * The daily post's state: the schedule of each server (namespace `daily`), its quote
  * rotation (`daily-rotation`), and the guard claims in the store's atomic claim table.
+ * A schedule that cannot be read is set aside by the record store; a note of that
+ * (`daily-set-aside`) lets /daily status say so until /daily set starts over.
  */
 export function createDailyStore(store: Store, logger: Logger) {
-  const schedules = recordStore(store.namespace('daily'), dailyScheduleSchema, logger, 'daily schedule');
+  const notes = recordStore(store.namespace('daily-set-aside'), setAsideSchema, logger, 'daily set-aside note');
+  const daily = store.namespace('daily');
+  const noted: Namespace = {
+    ...daily,
+    async setAside(key, raw, reason) {
+      await daily.setAside(key, raw, reason);
+      await notes.set(key, { reason, at: new Date().toISOString() });
+    },
+  };
+  const schedules = recordStore(noted, dailyScheduleSchema, logger, 'daily schedule');
   const rotations = recordStore(store.namespace('daily-rotation'), rotationSchema, logger, 'quote rotation');
+  const release = (guildId: string, date: string, owner: string) => store.release(guardKey(guildId, date), owner);
   return {
     getSchedule: (guildId: string) => schedules.get(guildId),
-    saveSchedule: (guildId: string, schedule: DailySchedule) => schedules.set(guildId, schedule),
-    deleteSchedule: (guildId: string) => schedules.delete(guildId),
+    async saveSchedule(guildId: string, schedule: DailySchedule): Promise<void> {
+      await schedules.set(guildId, schedule);
+    },
+    /** A new schedule: any note of an unreadable one goes. */
+    async replaceSchedule(guildId: string, schedule: DailySchedule): Promise<void> {
+      await schedules.set(guildId, schedule);
+      await notes.delete(guildId);
+    },
+    async deleteSchedule(guildId: string): Promise<void> {
+      await schedules.delete(guildId);
+      await notes.delete(guildId);
+    },
+    /** Why the server's schedule was set aside, when it could not be read. */
+    setAsideNote: (guildId: string) => notes.get(guildId),
     /** Every stored schedule, as `[guildId, schedule]`. */
     allSchedules: () => schedules.entries(),
     async getRotation(guildId: string): Promise<Rotation> {
       return (await rotations.get(guildId)) ?? { cycle: 0, used: [] };
     },
     saveRotation: (guildId: string, rotation: Rotation) => rotations.set(guildId, rotation),
-    /** True when this caller may post for that date: written before the post is sent. */
-    claimPost: (guildId: string, date: string, owner: string) => store.claim(guardKey(guildId, date), owner),
-    releasePost: (guildId: string, date: string, owner: string) => store.release(guardKey(guildId, date), owner),
+    /** True when `owner` may post for that date: nobody claimed it, or its holder is `abandoned`. Written before the post is sent. */
+    claimPost: (guildId: string, date: string, owner: string, abandoned: (holder: string) => boolean) =>
+      store.takeOver(guardKey(guildId, date), owner, abandoned),
+    /** Moves the claim from `from` to `to` if `from` still holds it: a renewal, or a claim marked abandoned. */
+    passPost: (guildId: string, date: string, from: string, to: string) => store.takeOver(guardKey(guildId, date), to, (holder) => holder === from),
+    releasePost: release,
     async forgetGuild(guildId: string): Promise<void> {
       const schedule = await schedules.get(guildId);
-      if (schedule?.lastPost?.owner) await store.release(guardKey(guildId, schedule.lastPost.date), schedule.lastPost.owner);
+      if (schedule?.lastPost?.owner) await release(guildId, schedule.lastPost.date, schedule.lastPost.owner);
       await schedules.delete(guildId);
       await rotations.delete(guildId);
+      await notes.delete(guildId);
     },
   };
 }

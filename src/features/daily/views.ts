@@ -16,8 +16,8 @@ import { COLOURS } from '../../lib/ui/palette.js';
 import { showId } from '../passage/ids.js';
 import { passageFooter } from '../passage/views.js';
 import type { QuoteCard } from './card.js';
-import { formatDays, formatLocal } from './schedule.js';
-import type { DailyPost, DailyPreview, DailyStatus, PostOutcome } from './service.js';
+import { formatDays, formatLocal, localDate } from './schedule.js';
+import type { DailyPost, DailyPreview, DailyStatus, PostOutcome, UnfinishedPost, UnreadableSchedule } from './service.js';
 import type { LastPost } from './store.js';
 
 /** A message that always says who it may ping: nobody, or the one role an admin chose. */
@@ -26,12 +26,17 @@ export type QuoteMessage = Reply;
 
 const NOBODY: MessageMentionOptions = { parse: [] };
 const THREAD_NAME_MAX = 100;
+const DAILY_AUTHOR = 'Quote of the day';
+/** The end of a daily post's footer: its date, which is how the bot finds its own post of a date in the channel. */
+const dateMark = (date: string) => ` · ${date}`;
 
 interface QuoteMessageOptions {
   /** `daily` for the scheduled post and its preview, `quote` for /quote. */
   kind: 'daily' | 'quote';
   /** The role pinged by the daily post; nothing is pinged without one. */
   roleId?: string;
+  /** The daily post's local date, `YYYY-MM-DD`, shown at the end of its footer. */
+  date?: string;
 }
 
 /**
@@ -42,11 +47,11 @@ export function quoteMessage(card: QuoteCard, options: QuoteMessageOptions): Quo
   const { quote, prompt, article } = card;
   const embed = new EmbedBuilder()
     .setColor(COLOURS.daily)
-    .setAuthor({ name: options.kind === 'daily' ? 'Quote of the day' : 'A quote to discuss' })
+    .setAuthor({ name: options.kind === 'daily' ? DAILY_AUTHOR : 'A quote to discuss' })
     .setTitle(truncate(article.title, LIMITS.embedTitle))
     .setDescription(`> ${escapeMarkdown(quote.text)}`)
     .addFields({ name: 'Discuss', value: truncate(escapeMarkdown(prompt.text), LIMITS.fieldValue) })
-    .setFooter({ text: passageFooter({ article, from: quote.paragraph, to: quote.paragraph }) });
+    .setFooter({ text: footerText(passageFooter({ article, from: quote.paragraph, to: quote.paragraph }), options.date) });
   const button = new ButtonBuilder()
     .setStyle(ButtonStyle.Secondary)
     .setCustomId(showId.encode(quote.ref))
@@ -59,6 +64,15 @@ export function quoteMessage(card: QuoteCard, options: QuoteMessageOptions): Quo
   };
   if (options.roleId) message.content = `<@&${options.roleId}>`;
   return message;
+}
+
+function footerText(footer: string, date: string | undefined): string {
+  return date ? `${truncate(footer, LIMITS.footer - dateMark(date).length)}${dateMark(date)}` : footer;
+}
+
+/** Whether a message's first embed is the daily post of `date` (the caller checks that the bot wrote it). */
+export function isDailyPostOf(embed: { author?: { name: string } | null; footer?: { text: string } | null } | undefined, date: string): boolean {
+  return embed?.author?.name === DAILY_AUTHOR && (embed.footer?.text.endsWith(dateMark(date)) ?? false);
 }
 
 /**
@@ -77,7 +91,7 @@ export function threadName(prompt: Pick<Prompt, 'text' | 'thread'>): string {
 
 /** The scheduled post as sent: the quote message pinging its role, and its thread's name when it has one. */
 export function dailyPostView(post: DailyPost): { message: QuoteMessage; threadName?: string } {
-  const message = quoteMessage(post.card, { kind: 'daily', ...(post.roleId ? { roleId: post.roleId } : {}) });
+  const message = quoteMessage(post.card, { kind: 'daily', date: post.date, ...(post.roleId ? { roleId: post.roleId } : {}) });
   return post.thread ? { message, threadName: threadName(post.card.prompt) } : { message };
 }
 
@@ -96,11 +110,15 @@ function scheduleEmbed(guildId: string, status: DailyStatus, title: string): Emb
       { name: 'Time', value: `${schedule.time} ${schedule.timezone}`, inline: true },
       { name: 'Days', value: formatDays(schedule.days), inline: true },
       { name: 'Thread', value: schedule.thread ? 'a public thread on each post' : 'no thread', inline: true },
-      { name: 'Ping', value: schedule.roleId ? `<@&${schedule.roleId}>` : 'nobody', inline: true },
+      { name: 'Ping', value: pingText(schedule), inline: true },
     );
   if (schedule.pausedReason) {
     embed.addFields({ name: 'Paused', value: `${schedule.pausedReason}\nFix that, then run \`/daily set\` again to resume.`, inline: false });
-  } else if (next) {
+  }
+  if (status.unfinished) {
+    embed.addFields({ name: `Post of ${status.unfinished.date}`, value: unfinishedText(status.unfinished, schedule.channelId), inline: false });
+  }
+  if (!schedule.pausedReason && next) {
     embed.addFields({ name: 'Next post', value: whenText(next, schedule.timezone), inline: false });
   }
   const last = schedule.lastPost;
@@ -112,6 +130,26 @@ function scheduleEmbed(guildId: string, status: DailyStatus, title: string): Emb
   return embed;
 }
 
+function pingText(schedule: DailyStatus['schedule']): string {
+  if (schedule.roleId) return `<@&${schedule.roleId}>`;
+  return schedule.deletedRoleId ? 'nobody: the role it pinged was deleted, so posts go out without a ping (choose another with `/daily set`)' : 'nobody';
+}
+
+/** A reason as part of a sentence: short, without its own full stop. */
+function clause(reason: string): string {
+  return truncate(reason, 300).replace(/\.$/, '');
+}
+
+/** Where the post of a date stands when it was tried and is not recorded: under way, cut short, or failed. */
+function unfinishedText(unfinished: UnfinishedPost, channelId: string): string {
+  const next = unfinished.retryAt ? ` Next try ${time(unfinished.retryAt, TimestampStyles.LongDateTime)} (${time(unfinished.retryAt, TimestampStyles.RelativeTime)}).` : '';
+  if (!unfinished.failure) {
+    return `Not confirmed yet: a try started ${time(unfinished.at, TimestampStyles.RelativeTime)} and Discord has not confirmed the post. Before posting again I look for it in <#${channelId}>, so it is made once.${next}`;
+  }
+  const failed = `Try ${unfinished.tries} failed: ${clause(unfinished.failure)}`;
+  return unfinished.retryAt ? `${failed}.${next}` : `${failed}. No more tries: the post would be over 6 hours late, so no post is made for that date.`;
+}
+
 /** The reply to `/daily set`: where and when, with the next post in the server's timezone and as a timestamp. */
 export function setView(guildId: string, status: DailyStatus, notes: string[] = []): Reply {
   const next = status.next!;
@@ -120,8 +158,11 @@ export function setView(guildId: string, status: DailyStatus, notes: string[] = 
 }
 
 /** `/daily status`: the schedule, the next post, the last post with a link, or why it is paused. */
-export function statusView(guildId: string, status: DailyStatus | undefined): Reply {
+export function statusView(guildId: string, status: DailyStatus | UnreadableSchedule | undefined): Reply {
   if (!status) return { content: 'No daily post is set up on this server. An admin can start one with `/daily set`.', allowedMentions: NOBODY };
+  if ('unreadable' in status) {
+    return { content: "This server's daily schedule could not be read, so it was set aside and no post is made: an admin can start over with `/daily set`.", allowedMentions: NOBODY };
+  }
   const title = status.schedule.pausedReason ? 'Daily post (paused)' : 'Daily post';
   return { embeds: [scheduleEmbed(guildId, status, title)], allowedMentions: NOBODY };
 }
@@ -137,13 +178,15 @@ export function previewView(preview: DailyPreview): Reply {
     const thread = status.schedule.thread ? ', with a thread' : '';
     intro += ` It goes to <#${status.schedule.channelId}> ${time(status.next, TimestampStyles.LongDateTime)}${ping}${thread}.`;
   }
-  return { ...quoteMessage(preview.card, { kind: 'daily' }), content: intro, allowedMentions: NOBODY };
+  const date = status?.next ? localDate(status.next, status.schedule.timezone) : undefined;
+  return { ...quoteMessage(preview.card, { kind: 'daily', ...(date ? { date } : {}) }), content: intro, allowedMentions: NOBODY };
 }
 
 /** `/daily now`: where the post went. */
-export function postedView(guildId: string, posted: { lastPost: Pick<LastPost, 'channelId' | 'messageId' | 'date'>; threadFailure?: string }): Reply {
+export function postedView(guildId: string, posted: { lastPost: Pick<LastPost, 'channelId' | 'messageId' | 'date'>; threadFailure?: string; pausedReason?: string }): Reply {
   const lines = [`Today's post (${posted.lastPost.date}) is up: ${messageLink(posted.lastPost.channelId, posted.lastPost.messageId, guildId)}. It counts as today's post, so no other is made today.`];
   if (posted.threadFailure) lines.push(`I could not start its thread: ${posted.threadFailure}`);
+  if (posted.pausedReason) lines.push('The daily post is paused until you fix that and run `/daily set` again.');
   return { content: lines.join('\n'), allowedMentions: NOBODY };
 }
 
@@ -158,8 +201,14 @@ export function notPostedText(guildId: string, outcome: Exclude<PostOutcome, { k
       return `I could not post: ${outcome.reason} The daily post is paused until you run \`/daily set\` again.`;
     case 'already':
       return outcome.lastPost
-        ? `Today's post (${outcome.date}) is already up: ${messageLink(outcome.lastPost.channelId, outcome.lastPost.messageId, guildId)}`
+        ? `Today's post (${outcome.date}) is [already up](${messageLink(outcome.lastPost.channelId, outcome.lastPost.messageId, guildId)}).`
         : `Today's post (${outcome.date}) has already been made.`;
+    case 'pending':
+      return `Today's post (${outcome.date}) was started ${time(outcome.since, TimestampStyles.RelativeTime)} and is not confirmed yet: if it has not been recorded by ${time(outcome.checkAt, TimestampStyles.ShortTime)}, I look for it in the channel and post it only if it is not there.`;
+    case 'failed':
+      return outcome.retryAt
+        ? `I could not post today's quote (${clause(outcome.reason)}), so I will try again ${time(outcome.retryAt, TimestampStyles.RelativeTime)}; \`/daily status\` shows how it goes.`
+        : `I could not post today's quote (${clause(outcome.reason)}), and it is too late in the day to try again.`;
   }
 }
 

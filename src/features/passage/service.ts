@@ -5,7 +5,7 @@ import type { Library } from '../../library/library.js';
 import { resolveReference, type PassageRange } from '../../library/references.js';
 import { UserError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/input.js';
-import { LIMITS, truncate } from '../../lib/ui/limits.js';
+import { LIMITS, quoteInput } from '../../lib/ui/limits.js';
 import type { SearchHit, SearchIndex } from '../../search/engine.js';
 import type { SearchSessions } from './sessions.js';
 
@@ -44,6 +44,16 @@ interface FoundPassage {
   isMatch(word: string): boolean;
 }
 
+/** The matches of a search, before it is kept for its page buttons. */
+export interface Matches {
+  guildId: string;
+  userId: string;
+  query: string;
+  articleId?: string;
+  found: FoundPassage[];
+  perPage: number;
+}
+
 /** The matches of a stored search and the page of them to show. */
 export interface SearchPage {
   query: string;
@@ -57,7 +67,7 @@ export interface SearchPage {
 export type SearchResult =
   | { kind: 'passage'; range: PassageRange }
   | { kind: 'none'; query: string; articleId?: string }
-  | { kind: 'found'; page: SearchPage };
+  | { kind: 'found'; matches: Matches };
 
 export type PassageService = ReturnType<typeof createPassageService>;
 
@@ -66,7 +76,7 @@ export function checkArticleId(corpus: Corpus, articleId: string | null | undefi
   if (!articleId) return undefined;
   if (corpus.byId.has(articleId)) return articleId;
   const guess = closest(articleId, [...corpus.byId.keys()]);
-  throw new UserError(`There is no article \`${truncate(articleId, 60)}\`: did you mean \`${guess}\`? \`/articles\` lists them all.`);
+  throw new UserError(`There is no article \`${quoteInput(articleId)}\`: did you mean \`${guess}\`? \`/articles\` lists them all.`);
 }
 
 /** Looking passages up in a server's library: by reference, by words, and as autocomplete suggestions. */
@@ -92,7 +102,10 @@ export function createPassageService({ library, sessions }: PassageDeps) {
       return resolveReference(await corpusOf(guildId), parseInput(refSchema, ref, 'ref'));
     },
 
-    /** `/passage search`: a reference (as chosen from autocomplete) opens it; anything else is searched. */
+    /**
+     * `/passage search`: a reference (as chosen from autocomplete) opens it; anything else is
+     * searched. In memory only: the matches are kept for paging by `keep`, a store write.
+     */
     async search(request: SearchRequest): Promise<SearchResult> {
       const { corpus, search } = await library.forGuild(request.guildId);
       const query = parseInput(querySchema, request.query, 'query');
@@ -106,18 +119,33 @@ export function createPassageService({ library, sessions }: PassageDeps) {
       const articleId = checkArticleId(corpus, request.articleId);
       const hits = search.search(query, { articleId, limit: MAX_RESULTS });
       if (hits.length === 0) return { kind: 'none', query, articleId };
-      const sessionId = await sessions.open({ guildId: request.guildId, ownerId: request.userId, query, articleId });
-      return { kind: 'found', page: { query, articleId, found: found(corpus, search, hits), page: 1, perPage: request.perPage, sessionId } };
+      const { guildId, userId, perPage } = request;
+      return { kind: 'found', matches: { guildId, userId, query, articleId, found: found(corpus, search, hits), perPage } };
+    },
+
+    /** Keeps a search for its Previous / Next page buttons: its first page, with the session they carry. */
+    async keep({ guildId, userId, query, articleId, found: matches, perPage }: Matches): Promise<SearchPage> {
+      const sessionId = await sessions.open({ guildId, ownerId: userId, query, articleId });
+      return { query, articleId, found: matches, page: 1, perPage, sessionId };
     },
 
     /** Another page of an earlier search, recomputed from its stored query. */
     async searchPage(guildId: string, sessionId: string, page: number, perPage: number): Promise<SearchPage> {
-      const session = await sessions.get(sessionId);
+      const session = await sessions.get(guildId, sessionId);
       if (!session) throw new UserError('This search has expired: run `/passage search` again.');
       const { corpus, search } = await library.forGuild(guildId);
       const hits = search.search(session.query, { articleId: session.articleId, limit: MAX_RESULTS });
       return { query: session.query, articleId: session.articleId, found: found(corpus, search, hits), page, perPage, sessionId };
     },
+
+    /** A match picked from a search's menu: only a search of this server opens anything. */
+    async pick(guildId: string, sessionId: string, ref: string): Promise<PassageRange> {
+      if (!(await sessions.get(guildId, sessionId))) throw new UserError('This search has expired: run `/passage search` again.');
+      return resolveReference(await corpusOf(guildId), parseInput(refSchema, ref, 'ref'));
+    },
+
+    /** The bot was removed from a server: its kept searches go. */
+    forgetGuild: (guildId: string) => sessions.forgetGuild(guildId),
 
     /** `/articles`: the server's articles. */
     async articles(guildId: string): Promise<Article[]> {

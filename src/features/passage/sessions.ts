@@ -28,7 +28,14 @@ export function createSearchSessions(store: Store, logger: Logger) {
       await records.set(id, session, SESSION_TTL_MS);
       return id;
     },
-    get: (id: string) => records.get(id),
-    // Sessions expire by themselves within a day, so a removed server needs nothing here.
+    /** A session of this server only: a forged button naming another server's search finds nothing. */
+    async get(guildId: string, id: string): Promise<SearchSession | undefined> {
+      const session = await records.get(id);
+      return session?.guildId === guildId ? session : undefined;
+    },
+    /** The bot was removed from a server: its members' queries go now, not when they expire. */
+    async forgetGuild(guildId: string): Promise<void> {
+      for await (const [id, session] of records.entries()) if (session.guildId === guildId) await records.delete(id);
+    },
   };
 }

@@ -73,16 +73,9 @@ export function passageView(range: PassageRange): BaseMessageOptions {
   return { embeds: [embed], components: [buttons] };
 }
 
-/** The reply to a search: the passage a reference opened, the matches, or a no-match answer. */
-export function searchResultView(result: SearchResult): BaseMessageOptions {
-  switch (result.kind) {
-    case 'passage':
-      return passageView(result.range);
-    case 'none':
-      return noMatchView(result.query, result.articleId);
-    case 'found':
-      return searchView(result.page);
-  }
+/** The reply to a search that kept nothing: the passage a reference opened, or a no-match answer. */
+export function searchResultView(result: Exclude<SearchResult, { kind: 'found' }>): BaseMessageOptions {
+  return result.kind === 'passage' ? passageView(result.range) : noMatchView(result.query, result.articleId);
 }
 
 /** A snippet as Markdown: matched words in bold, an ellipsis where text was cut. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_OPTION, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS } from './input.js';
 
@@ -21,19 +21,26 @@ export const pollSchema = z.object({
   closesAt: z.number().int(),
   /** When it closed; null while open. */
   closedAt: z.number().int().nullable(),
-  /** Voter key (the user id, or its hash in an anonymous poll) → chosen answer indexes. */
+  /**
+   * While open: voter key (the user id, or in an anonymous poll a keyed hash, see voter-keys.ts)
+   * → chosen answer indexes. Emptied when the poll closes: its `result` keeps the counts only.
+   */
   votes: z.record(z.string(), z.array(z.number().int().min(0).max(MAX_OPTIONS - 1))),
+  /** Anonymous polls: tells whether this process derives the same voter keys as the one that started it. */
+  keyCheck: z.string().optional(),
+  /** Once closed: the final counts, all that is kept of the votes. */
+  result: z.object({ counts: z.array(z.number().int().min(0)), voters: z.number().int().min(0) }).optional(),
+  /** Bumped by every change the message shows (votes, close); `shownRevision` is the last one the message was edited to. */
+  revision: z.number().int().min(0).default(0),
+  shownRevision: z.number().int().min(0).default(0),
+  /** The cross-process claim under which this poll was closed, released when the poll is deleted. */
+  closeClaim: z.object({ key: z.string(), owner: z.string() }).optional(),
 });
 
 export type Poll = z.output<typeof pollSchema>;
 
 export function newPollId(): string {
   return randomBytes(8).readBigUInt64BE().toString(36).slice(0, 10).padStart(10, '0');
-}
-
-/** An anonymous poll stores no user ids, only a per-poll hash that still lets a voter change a vote. */
-export function voterKey(poll: Pick<Poll, 'id' | 'anonymous'>, userId: string): string {
-  return poll.anonymous ? createHash('sha256').update(`${poll.id}:${userId}`).digest('base64url').slice(0, 22) : userId;
 }
 
 export function isOpen(poll: Poll, now: number): boolean {
@@ -52,16 +59,21 @@ export interface Click {
   option: number;
 }
 
+/** The key a voter's answers are stored under: see voter-keys.ts. */
+export type VoterKeyOf = (userId: string) => string;
+
 /**
  * Clicks on answers, in order: the same answer again removes it, another one
  * replaces it (or joins it with `multiple`). A click on an answer the poll does
  * not have gives undefined. The votes are copied once per call, not per click.
  */
-export function applyVotes(poll: Poll, clicks: Click[]): { poll: Poll; votes: Array<Vote | undefined> } {
+export function applyVotes(poll: Poll, clicks: Click[], keyOf: VoterKeyOf): { poll: Poll; votes: Array<Vote | undefined> } {
   const votes = { ...poll.votes };
+  let changed = false;
   const results = clicks.map(({ userId, option }): Vote | undefined => {
     if (!Number.isInteger(option) || option < 0 || option >= poll.options.length) return undefined;
-    const key = voterKey(poll, userId);
+    changed = true;
+    const key = keyOf(userId);
     const before = votes[key] ?? [];
     let after: number[];
     if (before.includes(option)) after = before.filter((chosen) => chosen !== option);
@@ -71,12 +83,12 @@ export function applyVotes(poll: Poll, clicks: Click[]): { poll: Poll; votes: Ar
     else votes[key] = after;
     return { before, after, option };
   });
-  return { poll: { ...poll, votes }, votes: results };
+  return { poll: changed ? { ...poll, votes, revision: poll.revision + 1 } : poll, votes: results };
 }
 
 /** One click; see `applyVotes`. */
-export function applyVote(poll: Poll, userId: string, option: number): Vote & { poll: Poll } {
-  const result = applyVotes(poll, [{ userId, option }]);
+export function applyVote(poll: Poll, userId: string, option: number, keyOf: VoterKeyOf = (id) => id): Vote & { poll: Poll } {
+  const result = applyVotes(poll, [{ userId, option }], keyOf);
   const vote = result.votes[0];
   if (!vote) throw new RangeError(`poll ${poll.id} has no answer ${option}`);
   return { ...vote, poll: result.poll };
@@ -90,6 +102,12 @@ interface Tally {
 }
 
 export function tally(poll: Poll): Tally {
+  const { counts, voters } = poll.result ?? countVotes(poll);
+  const percents = counts.map((count) => (voters === 0 ? 0 : Math.round((count / voters) * 100)));
+  return { counts, voters, percents };
+}
+
+function countVotes(poll: Poll): { counts: number[]; voters: number } {
   const counts = poll.options.map(() => 0);
   let voters = 0;
   for (const answers of Object.values(poll.votes)) {
@@ -97,8 +115,21 @@ export function tally(poll: Poll): Tally {
     voters += 1;
     for (const option of answers) if (option < counts.length) counts[option]! += 1;
   }
-  const percents = counts.map((count) => (voters === 0 ? 0 : Math.round((count / voters) * 100)));
-  return { counts, voters, percents };
+  return { counts, voters };
+}
+
+/**
+ * The poll closed at `at`: the counts are kept and the voter keys dropped, so that
+ * once a poll is over nobody, not even the bot, can tell who voted for what.
+ */
+export function closePoll(poll: Poll, at: number, closeClaim?: Poll['closeClaim']): Poll {
+  return { ...countsOnly(poll), closedAt: at, revision: poll.revision + 1, ...(closeClaim ? { closeClaim } : {}) };
+}
+
+/** The poll with its votes reduced to counts (also for polls closed before closing did so). */
+export function countsOnly(poll: Poll): Poll {
+  const { keyCheck: _keyCheck, ...rest } = poll;
+  return { ...rest, votes: {}, result: poll.result ?? countVotes(poll) };
 }
 
 /** The answers with the most votes: none without votes, several on a tie. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { UserError } from '../../lib/errors.js';
 import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import type { Logger } from '../../lib/logger.js';
@@ -10,9 +11,10 @@ import { createDeadlines } from './deadlines.js';
 import { createEditCoalescer, EDIT_INTERVAL_MS } from './edit-coalescer.js';
 import { parsePollInput, type RawPollInput } from './input.js';
 import { PASSAGE_OPTIONS, PASSAGE_QUESTION, quotePassage, type PassageQuote } from './passage-poll.js';
-import { applyVotes, isOpen, newPollId, type Click, type Poll, type Vote } from './poll.js';
-import { createPollStore, type PollIndexEntry } from './store.js';
+import { applyVotes, closePoll, countsOnly, isOpen, newPollId, type Click, type Poll, type Vote } from './poll.js';
+import { CLOSED_POLL_RETENTION_MS, createPollStore, type PollIndexEntry } from './store.js';
 import { closingTarget } from './target.js';
+import { createVoterKeys } from './voter-keys.js';
 
 /** What the poll service needs from Discord once a poll is posted; the bot gives it `discordHost(client)`. */
 export interface PollHost {
@@ -30,8 +32,23 @@ interface PollPlace {
   creatorId: string;
 }
 
-/** Posts the new poll's message (e.g. as the reply to the command) and gives back the message's id. */
-export type PostPoll = (poll: Poll) => Promise<{ id: string }>;
+/** The new poll's message, once posted. */
+interface PostedPoll {
+  id: string;
+  /** Takes the message down again, when the poll could not be stored. */
+  retract(): Promise<void>;
+}
+
+/** Posts the new poll's message (e.g. as the reply to the command). */
+export type PostPoll = (poll: Poll) => Promise<PostedPoll>;
+
+/** A click on an answer button, with where it was clicked. */
+export interface VoteClick extends Click {
+  pollId: string;
+  /** The server and message the button was clicked on: a vote counts only on its own poll's message. */
+  guildId: string;
+  messageId: string;
+}
 
 /** A counted click: the voter's answers before and after it, on the poll as it is now. */
 export interface CountedVote {
@@ -55,119 +72,293 @@ interface PollServiceDeps {
   /** `/poll passage` quotes the server's articles. */
   library: Library;
   host: PollHost;
+  /** A secret the store never holds (the bot token): anonymous polls' voter keys derive from it (see voter-keys.ts). */
+  voterSecret: string;
   clock?: Clock;
   editIntervalMs?: number;
   /** Counts the votes recorded. */
   metrics?: Pick<Metrics, 'votes'>;
 }
 
-const GONE = 'This poll is no longer stored (it closed long ago, or the server’s data was cleared)';
+export const UNKNOWN_VOTE_BUTTON = 'This button does not belong to a poll I know.';
+const GONE = 'This poll is no longer stored (it closed long ago, the server’s data was cleared, or its record was damaged and set aside)';
 
-export function createPollService({ store, logger, library, host, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics }: PollServiceDeps) {
+/** A process that claimed a poll's close but has not closed it this long after is taken to be gone. */
+const CLOSE_TAKEOVER_MS = 60_000;
+/** A close that failed (the store unavailable) is tried again after this, doubling up to the cap. */
+const CLOSE_RETRY_MS = 30_000;
+const CLOSE_RETRY_MAX_MS = 10 * 60_000;
+/** Closed polls past their retention are deleted by a sweep this often (the first one soon after start). */
+const SWEEP_EVERY_MS = 6 * 3_600_000;
+const FIRST_SWEEP_MS = 60_000;
+/** Start-up could not list the open polls (the store unavailable): it tries again after this. */
+const LOAD_RETRY_MS = 60_000;
+
+type Finish =
+  | { kind: 'closed'; poll: Poll }
+  | { kind: 'already'; poll: Poll }
+  | { kind: 'gone' }
+  /** Another process holds this attempt's claim: it is closing the poll. */
+  | { kind: 'elsewhere' };
+
+export function createPollService(deps: PollServiceDeps) {
+  const { store, logger, library, host, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics } = deps;
   const polls = createPollStore(store, logger, clock.now);
+  const voterKeys = createVoterKeys(deps.voterSecret);
   // Every change to one poll (votes, close, delete) runs in this queue, in order.
   const queue = createKeyedQueue();
+  // Who closes a poll is decided by a claim in the store, so two processes never both close it.
+  const owner = randomUUID();
+  /** Polls whose close was refused or failed, and how far that got. */
+  const closing = new Map<string, { attempt: number; failures: number; claim?: NonNullable<Poll['closeClaim']> }>();
   // Messages are edited and results posted only between start and stop.
   let started = false;
+  const timers = { load: undefined as unknown, sweep: undefined as unknown };
+
+  /** Records that the message now shows `revision`, so that start-up can tell a stale message. */
+  const markShown = (pollId: string, revision: number) =>
+    queue.run(pollId, async () => {
+      const poll = await polls.get(pollId);
+      if (poll && poll.shownRevision < revision) await polls.save({ ...poll, shownRevision: revision });
+    });
 
   const edits = createEditCoalescer(
     async (pollId) => {
-      const poll = await polls.get(pollId);
-      if (!started || !poll?.messageId) return;
-      await host.show({ ...poll, messageId: poll.messageId }).catch((error: unknown) => {
+      try {
+        const poll = await polls.get(pollId);
+        if (!started || !poll?.messageId) return;
+        await host.show({ ...poll, messageId: poll.messageId });
+        if (poll.shownRevision < poll.revision) await markShown(pollId, poll.revision);
+      } catch (error) {
         logger.warn({ err: error, pollId }, 'poll message could not be edited');
-      });
+      }
     },
     clock,
     editIntervalMs,
   );
 
-  const votes = createBatcher<Click, CountedVote>(queue, async (pollId, clicks) => {
+  const votes = createBatcher<VoteClick, CountedVote>(queue, async (pollId, clicks) => {
     const poll = await polls.get(pollId);
     if (!poll) return clicks.map(() => new UserError(`${GONE}, so your vote was not counted.`));
-    if (!isOpen(poll, clock.now())) {
-      const closed = new UserError('This poll is closed, so the vote was not counted; its final results are on the poll message.');
-      return clicks.map(() => closed);
+    // A forged or copied button: its poll id names a poll of another message or server.
+    const foreign = (click: VoteClick) => click.guildId !== poll.guildId || (poll.messageId !== null && click.messageId !== poll.messageId);
+    const refuse = (error: UserError) => clicks.map((click) => (foreign(click) ? new UserError(UNKNOWN_VOTE_BUTTON) : error));
+    if (!isOpen(poll, clock.now())) return refuse(new UserError('This poll is closed, so the vote was not counted; its final results are on the poll message.'));
+    const keyOf = voterKeys.keyOf(poll);
+    if (!keyOf) {
+      return refuse(new UserError('This anonymous poll takes no more votes: the bot’s key changed since it started, so it cannot tell who has voted. It closes as planned.'));
     }
-    const result = applyVotes(poll, clicks);
-    await polls.save(result.poll);
-    edits.request(pollId);
-    return result.votes.map((vote) => (vote ? { poll: result.poll, vote } : new UserError('That answer is not part of this poll.')));
+    const counted = clicks.filter((click) => !foreign(click));
+    const result = applyVotes(poll, counted, keyOf);
+    if (result.poll !== poll) {
+      await polls.save(result.poll);
+      edits.request(pollId);
+    }
+    const byClick = new Map(counted.map((click, index) => [click, result.votes[index]]));
+    return clicks.map((click) => {
+      if (foreign(click)) return new UserError(UNKNOWN_VOTE_BUTTON);
+      const vote = byClick.get(click);
+      return vote ? { poll: result.poll, vote } : new UserError('That answer is not part of this poll.');
+    });
   });
 
-  /** Closes a poll once: final results on its message, buttons disabled, a short reply with the winner. */
-  const finish = async (pollId: string): Promise<Poll | undefined> => {
-    const closed = await queue.run(pollId, async () => {
+  /**
+   * Closes a poll once across every process on the store: the process that wins the close
+   * claim stores the counts, edits the message and posts the results. A claim whose owner
+   * died before closing is passed over after CLOSE_TAKEOVER_MS by claiming the next attempt.
+   */
+  const finish = async (pollId: string): Promise<Finish> => {
+    const state = closing.get(pollId) ?? { attempt: 1, failures: 0 };
+    const outcome = await queue.run(pollId, async (): Promise<Finish> => {
       const poll = await polls.get(pollId);
-      if (!poll || poll.closedAt !== null) return undefined;
-      const closedPoll: Poll = { ...poll, closedAt: Math.min(clock.now(), poll.closesAt) };
-      await polls.save(closedPoll);
-      return closedPoll;
+      if (!poll) return { kind: 'gone' };
+      if (poll.closedAt !== null) return { kind: 'already', poll };
+      // A claim this process won before a failed write is still its own.
+      let claim = state.claim;
+      if (!claim) {
+        const candidate = { key: `poll-close:${pollId}:${state.attempt}`, owner };
+        if (!(await store.claim(candidate.key, candidate.owner))) return { kind: 'elsewhere' };
+        claim = candidate;
+      }
+      const closed = closePoll(poll, Math.min(clock.now(), poll.closesAt), claim);
+      try {
+        await polls.save(closed);
+      } catch (error) {
+        closing.set(pollId, { ...state, claim });
+        throw error;
+      }
+      return { kind: 'closed', poll: closed };
     });
-    if (!closed) return undefined;
+    if (outcome.kind === 'elsewhere') {
+      closing.set(pollId, { attempt: state.attempt + 1, failures: state.failures });
+      deadlines.set(pollId, clock.now() + CLOSE_TAKEOVER_MS);
+      return outcome;
+    }
+    closing.delete(pollId);
     deadlines.delete(pollId);
-    await polls.track(closed);
+    if (outcome.kind !== 'closed') return outcome;
+    const closed = outcome.poll;
+    // The final edit before the index says closed: a crash in between leaves the index open, and start-up redraws it.
     await edits.finish(pollId);
+    await polls.track(closed).catch((error: unknown) => logger.warn({ err: error, pollId }, 'poll index not updated'));
     if (started && closed.messageId) {
       await host.announce({ ...closed, messageId: closed.messageId }).catch((error: unknown) => {
         logger.warn({ err: error, pollId }, 'poll results could not be posted');
       });
     }
     logger.info({ pollId, guildId: closed.guildId }, 'poll closed');
-    return closed;
+    return outcome;
   };
 
-  const finishAll = (pollIds: string[]) =>
-    Promise.all(
-      pollIds.map((pollId) =>
-        finish(pollId).catch((error: unknown) => {
-          logger.error({ err: error, pollId }, 'poll could not be closed');
-        }),
-      ),
-    );
+  /**
+   * Closes a poll that is due. At start-up (`guildId` given, from the index) a poll that closed
+   * or vanished without its index saying so is set right there, and a closed message redrawn.
+   */
+  const closeDue = async (pollId: string, guildId?: string): Promise<void> => {
+    try {
+      const outcome = await finish(pollId);
+      if (guildId && outcome.kind === 'gone') await polls.untrack(guildId, pollId);
+      if (guildId && outcome.kind === 'already') {
+        await polls.track(outcome.poll);
+        if (outcome.poll.shownRevision < outcome.poll.revision) edits.request(pollId);
+      }
+    } catch (error) {
+      const state = closing.get(pollId) ?? { attempt: 1, failures: 0 };
+      const failures = state.failures + 1;
+      closing.set(pollId, { ...state, failures });
+      const delay = Math.min(CLOSE_RETRY_MS * 2 ** (failures - 1), CLOSE_RETRY_MAX_MS);
+      deadlines.set(pollId, clock.now() + delay);
+      logger.error({ err: error, pollId, failures, retryInMs: delay }, 'poll could not be closed');
+    }
+  };
 
-  const deadlines = createDeadlines(clock, (due) => void finishAll(due));
+  const deadlines = createDeadlines(clock, (due) => void Promise.all(due.map((pollId) => closeDue(pollId))));
 
-  /** Watches open polls: those already due are closed now, the others at their deadline. */
-  const watch = async (open: PollIndexEntry[]) => {
+  /** An open poll found in the index: closed if due, else watched, and its message redrawn if behind the store. */
+  const recover = async (guildId: string, entry: PollIndexEntry): Promise<void> => {
+    if (entry.closesAt <= clock.now()) return closeDue(entry.id, guildId);
+    deadlines.set(entry.id, entry.closesAt);
+    try {
+      const poll = await polls.get(entry.id);
+      if (!poll) {
+        deadlines.delete(entry.id);
+        await polls.untrack(guildId, entry.id);
+      } else if (poll.closedAt !== null) {
+        await closeDue(entry.id, guildId);
+      } else if (poll.shownRevision < poll.revision) {
+        edits.request(entry.id);
+      }
+    } catch (error) {
+      // The deadline stays: the close reads the poll again then.
+      logger.warn({ err: error, pollId: entry.id, guildId }, 'open poll could not be checked at start');
+    }
+  };
+
+  /** Every open poll of the servers this process holds, each on its own so that one bad record stops nothing else. */
+  const load = async (): Promise<void> => {
+    const open: Array<{ guildId: string; entry: PollIndexEntry }> = [];
+    try {
+      for await (const found of polls.openPolls()) if (host.holds(found.guildId)) open.push(found);
+    } catch (error) {
+      logger.warn({ err: error }, 'open polls could not be listed; trying again in a minute');
+      schedule('load', load, LOAD_RETRY_MS);
+      return;
+    }
+    await Promise.all(open.map(({ guildId, entry }) => recover(guildId, entry)));
+    logger.info({ open: deadlines.size }, 'polls watched');
+  };
+
+  /**
+   * Deletes closed polls once their retention is over (releasing their close claims), reduces to
+   * counts any closed poll still holding voter keys (closed by an older version), and drops
+   * those polls from the indexes: closed polls keep no voter data, and nothing past its time.
+   */
+  const sweep = async (): Promise<void> => {
     const now = clock.now();
-    for (const entry of open) if (entry.closesAt > now) deadlines.set(entry.id, entry.closesAt);
-    await finishAll(open.filter((entry) => entry.closesAt <= now).map((entry) => entry.id));
+    let deleted = 0;
+    for await (const [pollId, poll] of polls.all()) {
+      if (poll.closedAt === null || !host.holds(poll.guildId)) continue;
+      try {
+        if (poll.closedAt + CLOSED_POLL_RETENTION_MS <= now) {
+          await queue.run(pollId, () => polls.delete(pollId));
+          if (poll.closeClaim) await store.release(poll.closeClaim.key, poll.closeClaim.owner);
+          deleted += 1;
+        } else if (Object.keys(poll.votes).length > 0) {
+          await queue.run(pollId, async () => {
+            const current = await polls.get(pollId);
+            if (current && current.closedAt !== null) await polls.save(countsOnly(current));
+          });
+        }
+      } catch (error) {
+        logger.warn({ err: error, pollId }, 'closed poll not swept');
+      }
+    }
+    for await (const guildId of polls.guilds()) {
+      if (host.holds(guildId)) await polls.prune(guildId).catch((error: unknown) => logger.warn({ err: error, guildId }, 'poll index not pruned'));
+    }
+    if (deleted > 0) logger.info({ deleted }, 'closed polls deleted after their retention');
+  };
+
+  const schedule = (slot: keyof typeof timers, task: () => Promise<void>, delay: number) => {
+    if (!started) return;
+    clock.clearTimeout(timers[slot]);
+    timers[slot] = clock.setTimeout(() => void task(), delay);
+  };
+  const sweepNow = async () => {
+    await sweep().catch((error: unknown) => logger.warn({ err: error }, 'poll sweep failed'));
+    schedule('sweep', sweepNow, SWEEP_EVERY_MS);
   };
 
   const create = async (place: PollPlace, raw: RawPollInput, post: PostPoll, passage?: PassageQuote): Promise<Poll> => {
     const input = parsePollInput(raw);
     const now = clock.now();
+    const id = newPollId();
     const draft: Poll = {
-      id: newPollId(),
+      id,
       ...place,
       messageId: null,
       question: input.question,
       options: input.options,
       multiple: input.multiple,
       anonymous: input.anonymous,
+      ...(input.anonymous ? { keyCheck: voterKeys.checkFor(id) } : {}),
       ...(passage ? { passage } : {}),
       createdAt: now,
       closesAt: now + input.duration,
       closedAt: null,
       votes: {},
+      revision: 0,
+      shownRevision: 0,
     };
-    // Saved before the message is posted, so that a click arriving at once finds the poll;
-    // the message id is added afterwards, in the poll's queue so no vote in between is lost.
-    await polls.save(draft);
-    let message: { id: string };
+    // The message needs nothing from the store, so it goes out first: Discord wants an answer within
+    // 3 s however slow the store is. The save is queued first in the poll's queue, so a click on the
+    // new message waits behind it and finds the poll; the message id is added after, in the same queue.
+    const saved = queue.run(id, () => polls.save(draft));
+    saved.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+    let message: PostedPoll;
     try {
       message = await post(draft);
     } catch (error) {
-      await polls.delete(draft.id);
+      // Never posted (refused, e.g. a cooldown, or Discord failed), so no click can reach it: the
+      // refusal goes out now, and the draft is deleted once its save is through.
+      void saved.then(() => queue.run(id, () => polls.delete(id))).catch((cleanup: unknown) => logger.warn({ err: cleanup, pollId: id }, 'unposted poll not deleted'));
       throw error;
     }
-    const poll = await queue.run(draft.id, async () => {
-      const withMessage: Poll = { ...((await polls.get(draft.id)) ?? draft), messageId: message.id };
-      await polls.save(withMessage);
-      return withMessage;
-    });
-    if (Object.keys(poll.votes).length > 0) edits.request(poll.id);
+    let poll: Poll;
+    try {
+      poll = await queue.run(id, async () => {
+        await saved;
+        const withMessage: Poll = { ...((await polls.get(id)) ?? draft), messageId: message.id };
+        await polls.save(withMessage);
+        return withMessage;
+      });
+    } catch (error) {
+      // Not stored: its buttons would count nothing, so the message goes.
+      await message.retract().catch((retractError: unknown) => logger.warn({ err: retractError, pollId: id }, 'unstored poll message not removed'));
+      await queue.run(id, () => polls.delete(id)).catch(() => undefined);
+      throw error;
+    }
+    if (poll.shownRevision < poll.revision) edits.request(poll.id);
     await polls.track(poll);
     deadlines.set(poll.id, poll.closesAt);
     logger.info({ pollId: poll.id, guildId: poll.guildId }, 'poll created');
@@ -185,8 +376,8 @@ export function createPollService({ store, logger, library, host, clock = system
     },
 
     /** A click on an answer button; resolves to what was recorded, for the voter's private confirmation. */
-    async vote(pollId: string, option: number, userId: string): Promise<CountedVote> {
-      const counted = await votes.submit(pollId, { userId, option });
+    async vote(click: VoteClick): Promise<CountedVote> {
+      const counted = await votes.submit(click.pollId, click);
       metrics?.votes.inc();
       return counted;
     },
@@ -198,37 +389,42 @@ export function createPollService({ store, logger, library, host, clock = system
       if (poll.creatorId !== request.userId && !request.canManageMessages) {
         throw new UserError(`Only the person who started this poll (<@${poll.creatorId}>) or someone with Manage Messages can close it.`);
       }
-      const closed = await finish(poll.id);
-      if (!closed) throw new UserError('That poll is already closed.');
-      return closed;
+      const outcome = await finish(poll.id);
+      if (outcome.kind === 'closed') return outcome.poll;
+      if (outcome.kind === 'elsewhere') throw new UserError('That poll is being closed already; its final results will be on the poll message.');
+      if (outcome.kind === 'gone') throw new UserError(`${GONE}.`);
+      throw new UserError('That poll is already closed.');
     },
 
-    /** Once Discord is ready: closes the polls that came due meanwhile and watches the others. */
+    /** Once Discord is ready: closes the polls that came due meanwhile, watches the others, redraws stale messages. */
     async start(): Promise<void> {
       started = true;
-      const open: PollIndexEntry[] = [];
-      for await (const { guildId, entry } of polls.openPolls()) if (host.holds(guildId)) open.push(entry);
-      await watch(open);
-      logger.info({ open: deadlines.size }, 'polls watched');
+      schedule('sweep', sweepNow, FIRST_SWEEP_MS);
+      await load();
     },
 
     /** A server that became available after start-up (guildCreate). */
     async loadGuild(guildId: string): Promise<void> {
-      await watch((await polls.pollsOf(guildId)).filter((entry) => entry.closedAt === null));
+      const open = (await polls.pollsOf(guildId)).filter((entry) => entry.closedAt === null);
+      await Promise.all(open.map((entry) => recover(guildId, entry)));
     },
 
     async forgetGuild(guildId: string): Promise<void> {
-      const ids = await polls.forgetGuild(guildId);
+      const { ids, claims } = await polls.forgetGuild(guildId);
       for (const pollId of ids) {
         deadlines.delete(pollId);
         edits.forget(pollId);
+        closing.delete(pollId);
       }
       // Deleted again behind any batch of votes in flight, so that none writes a poll back.
       await Promise.all(ids.map((pollId) => queue.run(pollId, () => polls.delete(pollId))));
+      await Promise.all(claims.map((claim) => store.release(claim.key, claim.owner)));
     },
 
     async stop(): Promise<void> {
       deadlines.stop();
+      clock.clearTimeout(timers.load);
+      clock.clearTimeout(timers.sweep);
       await queue.idle();
       await edits.flush();
       started = false;

@@ -5,8 +5,13 @@ import type { Store } from '../../lib/store.js';
 import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import { pollSchema, type Poll } from './poll.js';
 
-/** How long a closed poll is kept, so late clicks get a clear answer and results can be looked up. */
-const CLOSED_POLL_RETENTION_MS = 30 * 86_400_000;
+/**
+ * How long a closed poll (its question and counts) is kept, so late clicks get a clear answer
+ * and `/poll close` finds it; then the service's sweep deletes it and releases its close claim.
+ */
+export const CLOSED_POLL_RETENTION_MS = 30 * 86_400_000;
+/** The store's own expiry comes this much later: a backstop should the bot not run to sweep. */
+const EXPIRY_BACKSTOP_MS = 7 * 86_400_000;
 
 const entrySchema = pollSchema.pick({ id: true, channelId: true, messageId: true, createdAt: true, closesAt: true, closedAt: true });
 export type PollIndexEntry = z.output<typeof entrySchema>;
@@ -24,27 +29,51 @@ export function createPollStore(store: Store, logger: Logger, now: () => number 
   const queue = createKeyedQueue();
 
   const entriesOf = async (guildId: string) => (await indexes.get(guildId))?.polls ?? [];
+  const kept = (entry: PollIndexEntry) => entry.closedAt === null || entry.closedAt + CLOSED_POLL_RETENTION_MS > now();
+  /** Changes a server's index, written only when it changed, deleted when empty. */
+  const rewrite = (guildId: string, change: (entries: PollIndexEntry[]) => PollIndexEntry[]) =>
+    queue.run(guildId, async () => {
+      const before = await entriesOf(guildId);
+      const after = change(before);
+      if (after.length === 0) {
+        if (before.length > 0) await indexes.delete(guildId);
+      } else if (JSON.stringify(after) !== JSON.stringify(before)) {
+        await indexes.set(guildId, { polls: after });
+      }
+    });
 
   return {
     get(pollId: string): Promise<Poll | undefined> {
       return polls.get(pollId);
     },
-    /** Writes the poll; a closed one expires after the retention time. */
+    /** Writes the poll; a closed one also expires in the store a while after its retention. */
     async save(poll: Poll): Promise<void> {
-      const ttl = poll.closedAt === null ? undefined : Math.max(1, poll.closedAt + CLOSED_POLL_RETENTION_MS - now());
+      const ttl = poll.closedAt === null ? undefined : Math.max(1, poll.closedAt + CLOSED_POLL_RETENTION_MS + EXPIRY_BACKSTOP_MS - now());
       await polls.set(poll.id, poll, ttl);
+    },
+    /** Every stored poll, for the sweep. */
+    all(): AsyncGenerator<[string, Poll]> {
+      return polls.entries();
     },
     delete(pollId: string): Promise<void> {
       return polls.delete(pollId);
     },
     /** Records the poll's message, deadline and state in its server's index. */
     track(poll: Poll): Promise<void> {
-      return queue.run(poll.guildId, async () => {
-        const keep = (entry: PollIndexEntry) =>
-          entry.id !== poll.id && (entry.closedAt === null || entry.closedAt + CLOSED_POLL_RETENTION_MS > now());
-        const entry = entrySchema.parse(poll);
-        await indexes.set(poll.guildId, { polls: [...(await entriesOf(poll.guildId)).filter(keep), entry] });
-      });
+      const entry = entrySchema.parse(poll);
+      return rewrite(poll.guildId, (entries) => [...entries.filter((other) => other.id !== poll.id && kept(other)), entry]);
+    },
+    /** Drops a poll from its server's index (its record is gone). */
+    untrack(guildId: string, pollId: string): Promise<void> {
+      return rewrite(guildId, (entries) => entries.filter((entry) => entry.id !== pollId));
+    },
+    /** Drops the entries of polls closed longer ago than the retention time. */
+    prune(guildId: string): Promise<void> {
+      return rewrite(guildId, (entries) => entries.filter(kept));
+    },
+    /** The guilds that have an index, for the sweep. */
+    async *guilds(): AsyncGenerator<string> {
+      for await (const [guildId] of indexes.entries()) yield guildId;
     },
     /** The server's polls, oldest first. */
     pollsOf(guildId: string): Promise<PollIndexEntry[]> {
@@ -56,13 +85,19 @@ export function createPollStore(store: Store, logger: Logger, now: () => number 
         for (const entry of index.polls) if (entry.closedAt === null) yield { guildId, entry };
       }
     },
-    /** Deletes a server's polls and index; returns the ids that were deleted. */
-    forgetGuild(guildId: string): Promise<string[]> {
+    /** Deletes a server's polls and index; returns the ids that were deleted and the close claims they held. */
+    forgetGuild(guildId: string): Promise<{ ids: string[]; claims: Array<NonNullable<Poll['closeClaim']>> }> {
       return queue.run(guildId, async () => {
         const ids = (await entriesOf(guildId)).map((entry) => entry.id);
-        await Promise.all(ids.map((id) => polls.delete(id)));
+        const claims = await Promise.all(
+          ids.map(async (id) => {
+            const claim = (await polls.get(id))?.closeClaim;
+            await polls.delete(id);
+            return claim;
+          }),
+        );
         await indexes.delete(guildId);
-        return ids;
+        return { ids, claims: claims.filter((claim) => claim !== undefined) };
       });
     },
   };

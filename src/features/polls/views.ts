@@ -138,8 +138,6 @@ export function pollClosedReply(poll: Pick<Poll, 'id'>): string {
   return `Closed poll \`${poll.id}\`; its final results are on the poll message.`;
 }
 
-export const UNKNOWN_VOTE_BUTTON = 'This button does not belong to a poll I know.';
-
 /** Why `/poll create` or `/poll passage` is refused in a channel where the bot lacks permissions. */
 export function missingPermissionsText(missing: string[]): string {
   return `I need ${missing.join(', ')} in this channel to run a poll here (to update it and post its results); ask an admin to allow it.`;

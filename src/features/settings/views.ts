@@ -7,6 +7,7 @@ const SETTING_DESCRIPTIONS: Record<SettingName, string> = {
   public_replies: 'lookups are visible to the channel unless a command says otherwise',
   results_per_page: 'search results on one page (1 to 10)',
   prompt_style: 'discussion prompts for quotes: critical, reflective or mixed',
+  cooldown_seconds: 'seconds a member waits between posts to the channel (polls, public lookups, /daily now); 0 to 3600',
 };
 
 function settingFields(settings: Settings) {

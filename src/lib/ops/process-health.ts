@@ -1,6 +1,6 @@
 import { Status, type Client } from 'discord.js';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { Store } from '../store.js';
+import { StoreUnavailable, type Store } from '../store.js';
 import type { Drain } from './drain.js';
 import { within, type HealthReport, type HealthSources } from './health-server.js';
 import type { Metrics } from './metrics.js';
@@ -22,7 +22,7 @@ async function processHealth(client: Client, store: Store, drain: Drain): Promis
   try {
     await within(store.ping(), STORE_PING_MS, `no answer within ${STORE_PING_MS} ms`);
   } catch (error) {
-    reasons.push(`store: ${(error as Error).message}`);
+    reasons.push(error instanceof StoreUnavailable ? 'store: unavailable' : `store: ${(error as Error).message}`);
   }
   return { ok: reasons.length === 0, reasons };
 }

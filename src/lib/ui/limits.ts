@@ -26,5 +26,6 @@ export function truncate(text: string, max: number): string {
 
 /** A piece of what the user typed, short and safe to show inside a `code span`. */
 export function quoteInput(text: string, max = 60): string {
-  return truncate(text.replace(/`/g, "'"), max);
+  // Quoted in a one-line refusal: line breaks and runs of spaces would break the line.
+  return truncate(text.replace(/`/g, "'").replace(/\s+/g, ' ').trim(), max) || '(blank)';
 }

@@ -73,7 +73,7 @@ describe('parseDays', () => {
     expect(parseDays('fri-mon')).toEqual([1, 5, 6, 7]);
   });
 
-  it.each(['funday', 'mon,xyz', 'm', 'mon-', 'constructor', 'every other day'])('GIVEN %j THEN one clear sentence', (input) => {
+  it.each(['funday', 'mon,xyz', 'm', 'mon-', 'constructor', 'every other day', ',', ';', ',,', ' , '])('GIVEN %j THEN one clear sentence', (input) => {
     expect(() => parseDays(input)).toThrow(UserError);
     expect(() => parseDays(input)).toThrow(/is not a list of days/);
   });

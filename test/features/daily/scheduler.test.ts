@@ -136,8 +136,8 @@ describe('DailyScheduler', () => {
     expect(taken.map((post) => post.guildId)).toEqual(['recent']);
     expect(skipped.map((post) => post.guildId)).toEqual(['old']);
     // Both are due again tomorrow.
-    expect(scheduler.nextDue('old')?.toISOString()).toBe('2025-01-16T02:00:00.000Z');
-    expect(scheduler.nextDue('recent')?.toISOString()).toBe('2025-01-16T09:00:00.000Z');
+    expect(scheduler.next('old')?.slot.toISOString()).toBe('2025-01-16T02:00:00.000Z');
+    expect(scheduler.next('recent')?.slot.toISOString()).toBe('2025-01-16T09:00:00.000Z');
   });
 
   it('GIVEN a failed post retried THEN it comes back with its own slot, and the day after is kept', () => {
@@ -145,9 +145,10 @@ describe('DailyScheduler', () => {
     scheduler.set('a', { time: '09:00', timezone: 'UTC', days: every }, Date.parse('2025-01-15T00:00:00Z'));
     const [first] = scheduler.tick(Date.parse('2025-01-15T09:00:00Z'));
     expect(scheduler.retry('a', first!.slot, new Date(Date.parse('2025-01-15T09:05:00Z')))).toBe(true);
+    expect(scheduler.next('a')).toEqual({ due: new Date('2025-01-15T09:05:00Z'), slot: new Date('2025-01-15T09:00:00Z') });
     expect(scheduler.tick(Date.parse('2025-01-15T09:04:00Z'))).toEqual([]);
     expect(scheduler.tick(Date.parse('2025-01-15T09:05:00Z')).map((post) => post.slot.toISOString())).toEqual(['2025-01-15T09:00:00.000Z']);
-    expect(scheduler.nextDue('a')?.toISOString()).toBe('2025-01-16T09:00:00.000Z');
+    expect(scheduler.next('a')).toEqual({ due: new Date('2025-01-16T09:00:00Z'), slot: new Date('2025-01-16T09:00:00Z') });
     // A retry past the 6-hour limit is refused.
     expect(scheduler.retry('a', first!.slot, new Date(Date.parse('2025-01-15T15:01:00Z')))).toBe(false);
   });

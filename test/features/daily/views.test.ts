@@ -3,7 +3,7 @@ import { embedLength } from 'discord.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { QuoteCard } from '../../../src/features/daily/card.js';
 import type { DailySchedule } from '../../../src/features/daily/store.js';
-import { postedView, quoteMessage, setView, statusView, threadName, type QuoteMessage } from '../../../src/features/daily/views.js';
+import { dailyPostView, isDailyPostOf, notPostedText, postedView, quoteMessage, setView, statusView, threadName, type QuoteMessage } from '../../../src/features/daily/views.js';
 import type { Article } from '../../../src/library/corpus.js';
 import type { GuildLibrary } from '../../../src/library/library.js';
 import type { Quote } from '../../../src/library/quotes.js';
@@ -92,6 +92,28 @@ describe('quoteMessage', () => {
   });
 });
 
+describe('the daily post\'s date', () => {
+  it('GIVEN the post of a date THEN its footer ends with the date, and only that date\'s post by the bot is recognised', () => {
+    const card = cards()[0]!;
+    const { message } = dailyPostView({ card, date: '2025-01-13', thread: true });
+    const embed = embedOf(message);
+    expect(embed.footer!.text).toMatch(/^former-kazakhstan:\d+ · .* · 2025-01-13$|^why-putin-interferes:\d+ · .* · 2025-01-13$/);
+    expect(isDailyPostOf(embed, '2025-01-13')).toBe(true);
+    expect(isDailyPostOf(embed, '2025-01-14')).toBe(false);
+    // /quote uses the same card, with no date and another author line.
+    expect(isDailyPostOf(embedOf(quoteMessage(card, { kind: 'quote' })), '2025-01-13')).toBe(false);
+    expect(isDailyPostOf(undefined, '2025-01-13')).toBe(false);
+  });
+
+  it('GIVEN the longest footer THEN the date still fits and ends it', () => {
+    const article: Article = { id: 'x', title: 'X', kind: 'test', file: 'x.md', words: 3, paragraphs: [], source: 's'.repeat(3000) };
+    const quote: Quote = { id: 'x:1@0', ref: 'x:1', articleId: 'x', paragraph: 1, text: 'A sentence.', start: 0, sentences: 1 };
+    const embed = embedOf(dailyPostView({ card: { quote, prompt: library.prompts.prompts[0]!, article }, date: '2025-01-13', thread: false }).message);
+    expect(embed.footer!.text.length).toBeLessThanOrEqual(LIMITS.footer);
+    expect(isDailyPostOf(embed, '2025-01-13')).toBe(true);
+  });
+});
+
 describe('threadName', () => {
   it('GIVEN a prompt that fits THEN it is the name', () => {
     expect(threadName({ text: 'What is the main claim here?' })).toBe('What is the main claim here?');
@@ -150,6 +172,40 @@ describe('daily replies', () => {
 
   it('GIVEN no schedule THEN status says how to start one', () => {
     expect(statusView(GUILD, undefined).content).toMatch(/No daily post is set up.*\/daily set/);
+  });
+
+  it('GIVEN a post not confirmed, failing, or out of retries THEN status says which, with the next try', () => {
+    const at = new Date('2025-01-13T04:00:00Z');
+    const retryAt = new Date('2025-01-13T04:02:00Z');
+    const field = (unfinished: Parameters<typeof statusView>[1] & object) => fieldsOf(statusView(GUILD, unfinished)).find((f) => f.name === 'Post of 2025-01-13')?.value;
+    expect(field({ schedule, next, unfinished: { date: '2025-01-13', at, tries: 1, retryAt } })).toBe(
+      `Not confirmed yet: a try started <t:${+at / 1000}:R> and Discord has not confirmed the post. Before posting again I look for it in <#${schedule.channelId}>, so it is made once. Next try <t:${+retryAt / 1000}:F> (<t:${+retryAt / 1000}:R>).`,
+    );
+    expect(field({ schedule, next, unfinished: { date: '2025-01-13', at, tries: 2, failure: 'Discord answered 502 Bad Gateway.', retryAt } })).toBe(
+      `Try 2 failed: Discord answered 502 Bad Gateway. Next try <t:${+retryAt / 1000}:F> (<t:${+retryAt / 1000}:R>).`,
+    );
+    expect(field({ schedule, next, unfinished: { date: '2025-01-13', at, tries: 16, failure: 'Discord answered 500 Internal Server Error' } })).toBe(
+      'Try 16 failed: Discord answered 500 Internal Server Error. No more tries: the post would be over 6 hours late, so no post is made for that date.',
+    );
+  });
+
+  it('GIVEN /daily now while another try holds the date, or failing THEN one sentence each', () => {
+    const since = new Date('2025-01-13T04:00:00Z');
+    const checkAt = new Date('2025-01-13T04:02:05Z');
+    for (const text of [
+      notPostedText(GUILD, { kind: 'pending', date: '2025-01-13', since, checkAt }),
+      notPostedText(GUILD, { kind: 'failed', date: '2025-01-13', reason: 'Discord answered 500 Internal Server Error', retryAt: checkAt }),
+      notPostedText(GUILD, { kind: 'failed', date: '2025-01-13', reason: 'Discord answered 500 Internal Server Error' }),
+    ]) {
+      expect(text.split(/[.;:] [A-Z]/)).toHaveLength(1);
+      expect(text).toMatch(/[.]$/);
+    }
+  });
+
+  it('GIVEN the role of a schedule deleted THEN status says posts go out without a ping', () => {
+    const { roleId, ...rest } = schedule;
+    const text = fieldsOf(statusView(GUILD, { schedule: { ...rest, deletedRoleId: roleId }, next })).find((f) => f.name === 'Ping')?.value;
+    expect(text).toMatch(/^nobody: the role it pinged was deleted/);
   });
 
   it('GIVEN /daily now THEN the link to the post', () => {

@@ -19,6 +19,8 @@ export function samplePoll(overrides: Partial<Poll> = {}): Poll {
     closesAt: START + 900_000,
     closedAt: null,
     votes: {},
+    revision: 0,
+    shownRevision: 0,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyVote, tally, voterKey, winners } from '../../../src/features/polls/poll.js';
+import { applyVote, closePoll, tally, winners } from '../../../src/features/polls/poll.js';
+import { createVoterKeys } from '../../../src/features/polls/voter-keys.js';
 import { voteConfirmation } from '../../../src/features/polls/views.js';
 import { samplePoll } from './fixtures.js';
 
@@ -34,14 +35,34 @@ describe('applyVote', () => {
   });
 
   it('GIVEN an anonymous poll THEN no user id is stored, yet the voter can still change the vote', () => {
-    let poll = samplePoll({ anonymous: true });
-    poll = applyVote(poll, alice, 0).poll;
-    poll = applyVote(poll, bob, 1).poll;
+    const keys = createVoterKeys('the bot token');
+    let poll = samplePoll({ anonymous: true, keyCheck: keys.checkFor('abc123def0') });
+    const keyOf = keys.keyOf(poll)!;
+    poll = applyVote(poll, alice, 0, keyOf).poll;
+    poll = applyVote(poll, bob, 1, keyOf).poll;
     expect(JSON.stringify(poll)).not.toContain(alice);
     expect(JSON.stringify(poll)).not.toContain(bob);
-    poll = applyVote(poll, alice, 1).poll;
+    poll = applyVote(poll, alice, 1, keyOf).poll;
     expect(tally(poll).counts).toEqual([0, 2, 0]);
-    expect(poll.votes[voterKey(poll, alice)]).toEqual([1]);
+    expect(poll.votes[keyOf(alice)]).toEqual([1]);
+    expect(poll.revision).toBe(3);
+  });
+
+  it('GIVEN another secret (the token was reset) THEN the anonymous poll cannot be keyed, and the old keys are not those of the new secret', () => {
+    const poll = samplePoll({ anonymous: true, keyCheck: createVoterKeys('old token').checkFor('abc123def0') });
+    expect(createVoterKeys('new token').keyOf(poll)).toBeUndefined();
+    expect(createVoterKeys('old token').keyOf(poll)!(alice)).not.toBe(createVoterKeys('other').keyOf({ ...poll, keyCheck: createVoterKeys('other').checkFor(poll.id) })!(alice));
+  });
+
+  it('GIVEN a poll closes THEN only the counts are kept, not who voted', () => {
+    let poll = samplePoll();
+    for (const [user, option] of [[alice, 0], [bob, 0], [carol, 1]] as const) poll = applyVote(poll, user, option).poll;
+    const closed = closePoll(poll, poll.closesAt);
+    expect(closed.votes).toEqual({});
+    expect(JSON.stringify(closed)).not.toContain(alice);
+    expect(tally(closed)).toEqual(tally(poll));
+    expect(winners(closed)).toEqual([0]);
+    expect(closed.revision).toBe(poll.revision + 1);
   });
 
   it('does not change the poll it was given', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadShippedLibrary, shippedLibrary, type Library } from '../../../src/library/library.js';
 import { UserError } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/lib/logger.js';
+import type { Namespace, Store } from '../../../src/lib/store.js';
 import type { Poll } from '../../../src/features/polls/poll.js';
-import { createPollService, type CountedVote, type PollHost } from '../../../src/features/polls/service.js';
+import { createPollService, type CountedVote, type PollHost, type VoteClick } from '../../../src/features/polls/service.js';
 import { pollResultsView, pollView, voteConfirmation } from '../../../src/features/polls/views.js';
 import { useTempStores } from '../../helpers/temp-stores.js';
 import { manualClock, sent } from './fixtures.js';
@@ -39,15 +41,29 @@ function fakeHost(held = [GUILD]) {
 }
 
 let messageIds = 0;
+const retracted: string[] = [];
 const post = async (poll: Poll) => {
   expect(sent(pollView(poll)).embeds).toHaveLength(1);
   messageIds += 1;
-  return { id: String(300000000000000000 + messageIds * 1000) };
+  const id = String(300000000000000000 + messageIds * 1000);
+  return { id, retract: async () => void retracted.push(id) };
 };
 
-function service(clock = manualClock(), host = fakeHost().host) {
-  return temp.track(createPollService({ store: temp.open(), logger, library, host, clock }));
+const SECRET = 'the bot token';
+
+function service(clock = manualClock(), host = fakeHost().host, store = temp.open(), voterSecret = SECRET) {
+  return temp.track(createPollService({ store, logger, library, host, clock, voterSecret }));
 }
+
+/** A click on the poll's own message in its own server, as the handler passes it. */
+const click = (poll: Poll, option: number, userId: string, where: Partial<VoteClick> = {}): VoteClick => ({
+  pollId: poll.id,
+  option,
+  userId,
+  guildId: poll.guildId,
+  messageId: poll.messageId!,
+  ...where,
+});
 
 /** The voter's private confirmation, as the handler words it. */
 const confirmed = async (counted: Promise<CountedVote>) => {
@@ -70,7 +86,7 @@ describe('poll service', () => {
     // Clicks arrive while earlier batches are being written, so many read-modify-writes overlap.
     const pending: Array<Promise<string>> = [];
     for (let i = 0; i < 1000; i += 1) {
-      pending.push(confirmed(polls.vote(poll.id, i % 2, user(i))));
+      pending.push(confirmed(polls.vote(click(poll, i % 2, user(i)))));
       if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     const confirmations = await Promise.all(pending);
@@ -88,14 +104,15 @@ describe('poll service', () => {
     const restarted = service(clock);
     await restarted.start();
     const closed = await restarted.close({ guildId: GUILD, channelId: CHANNEL, userId: CREATOR, canManageMessages: false });
-    expect(Object.keys(closed.votes)).toHaveLength(1000);
+    expect(closed.result).toEqual({ counts: [500, 500], voters: 1000 });
+    expect(closed.votes).toEqual({});
   });
 
   it('GIVEN one member clicking the same answer three times at once THEN the clicks apply in order', async () => {
     const polls = service();
     await polls.start();
     const poll = await polls.create(place, { question: 'Supported?', options: 'Yes | No' }, post);
-    const answers = await Promise.all([0, 0, 0].map((option) => confirmed(polls.vote(poll.id, option, user(1)))));
+    const answers = await Promise.all([0, 0, 0].map((option) => confirmed(polls.vote(click(poll, option, user(1))))));
     expect(answers.map((text) => text.split(' ')[0])).toEqual(['Recorded', 'Removed', 'Recorded']);
   });
 
@@ -103,9 +120,9 @@ describe('poll service', () => {
     const polls = service();
     await polls.start();
     const poll = await polls.create(place, { question: 'Supported?', options: 'Yes | No | Partly', anonymous: true }, post);
-    expect(await confirmed(polls.vote(poll.id, 0, user(1)))).toMatch(/Recorded your vote for \*\*Yes\*\*/);
-    expect(await confirmed(polls.vote(poll.id, 2, user(1)))).toMatch(/Changed your vote from \*\*Yes\*\* to \*\*Partly\*\*/);
-    expect(await confirmed(polls.vote(poll.id, 2, user(1)))).toMatch(/Removed your vote for \*\*Partly\*\*/);
+    expect(await confirmed(polls.vote(click(poll, 0, user(1))))).toMatch(/Recorded your vote for \*\*Yes\*\*/);
+    expect(await confirmed(polls.vote(click(poll, 2, user(1))))).toMatch(/Changed your vote from \*\*Yes\*\* to \*\*Partly\*\*/);
+    expect(await confirmed(polls.vote(click(poll, 2, user(1))))).toMatch(/Removed your vote for \*\*Partly\*\*/);
   });
 
   it('GIVEN a restart THEN the votes are kept, buttons still work and the poll closes on time', async () => {
@@ -113,19 +130,19 @@ describe('poll service', () => {
     const first = service(clock);
     await first.start();
     const poll = await first.create(place, { question: 'Supported?', options: 'Yes | No', duration: '10m' }, post);
-    await first.vote(poll.id, 0, user(1));
+    await first.vote(click(poll, 0, user(1)));
     await first.stop();
 
     const { host, edits, replies } = fakeHost();
     const second = service(clock, host);
     await second.start();
-    expect(await confirmed(second.vote(poll.id, 0, user(2)))).toMatch(/Recorded/);
+    expect(await confirmed(second.vote(click(poll, 0, user(2))))).toMatch(/Recorded/);
     clock.advance(10 * 60_000);
     await vi.waitFor(() => expect(replies).toHaveLength(1));
     expect(replies[0]!.content).toMatch(/Winner: \*\*Yes\*\* with 2 of 2 voters/);
     const final = edits.at(-1)!;
     expect(final.components.flatMap((row) => row.components).every((button) => button.disabled)).toBe(true);
-    await expect(second.vote(poll.id, 1, user(3))).rejects.toThrow(/This poll is closed/);
+    await expect(second.vote(click(poll, 1, user(3)))).rejects.toThrow(/This poll is closed/);
   });
 
   it('GIVEN a poll that came due while the bot was down THEN start-up closes it, but only in servers this process holds', async () => {
@@ -142,10 +159,10 @@ describe('poll service', () => {
     const second = service(clock, host);
     await second.start();
     expect(replies).toHaveLength(1);
-    await expect(second.vote(due.id, 0, user(1))).rejects.toThrow(/closed/);
+    await expect(second.vote(click(due, 0, user(1)))).rejects.toThrow(/closed/);
     // Not closed here: it is another shard's to close (still refused, being past its deadline).
-    await expect(second.vote(elsewhere.id, 0, user(1))).rejects.toThrow(/closed/);
-    expect(await confirmed(second.vote(later.id, 0, user(1)))).toMatch(/Recorded/);
+    await expect(second.vote(click(elsewhere, 0, user(1)))).rejects.toThrow(/closed/);
+    expect(await confirmed(second.vote(click(later, 0, user(1))))).toMatch(/Recorded/);
     const other = fakeHost([OTHER_GUILD]);
     const third = service(clock, other.host);
     await third.start();
@@ -183,7 +200,7 @@ describe('poll service', () => {
     await polls.start();
     const poll = await polls.create(place, { question: 'Gone?', options: 'Yes | No' }, post);
     await polls.forgetGuild(GUILD);
-    await expect(polls.vote(poll.id, 0, user(1))).rejects.toThrow(/no longer stored/);
+    await expect(polls.vote(click(poll, 0, user(1)))).rejects.toThrow(/no longer stored/);
   });
 
   it('GIVEN /poll passage THEN quotes the passage and asks agree, disagree or unsure', async () => {
@@ -198,5 +215,261 @@ describe('poll service', () => {
     expect(shown!.embeds[0]!.description).toContain('> They will resort to propaganda');
     expect(shown!.embeds[0]!.description).toContain('`why-putin-interferes:5`');
     await expect(polls.createForPassage(place, 'why-putin-interferes:99', undefined, post)).rejects.toBeInstanceOf(UserError);
+  });
+});
+
+/** The store, with the writes of the `polls` namespace held until `release()` or failing while `failing` is set. */
+function controlledStore(store: Store) {
+  let gate: Promise<void> | undefined;
+  let open: () => void = () => undefined;
+  const control = {
+    failing: false,
+    hold() {
+      gate = new Promise((resolve) => (open = resolve));
+    },
+    release() {
+      gate = undefined;
+      open();
+    },
+    store: {
+      ...store,
+      namespace(name: string): Namespace {
+        const inner = store.namespace(name);
+        if (name !== 'polls') return inner;
+        return {
+          ...inner,
+          name: inner.name,
+          get: inner.get.bind(inner),
+          entries: inner.entries.bind(inner),
+          delete: inner.delete.bind(inner),
+          setAside: inner.setAside.bind(inner),
+          async set(key, value, ttl) {
+            await gate;
+            if (control.failing) throw new Error('the store is unavailable');
+            await inner.set(key, value, ttl);
+          },
+        };
+      },
+    } satisfies Store,
+  };
+  return control;
+}
+
+/** The poll record as the store holds it, as text: what a copy of the store would show. */
+async function dump(store: Store, pollId: string): Promise<string> {
+  return JSON.stringify(await store.namespace('polls').get(pollId));
+}
+
+describe('poll service: faults', () => {
+  it('GIVEN a store that has not answered yet THEN the poll message is posted first, and a click at once still counts', async () => {
+    const control = controlledStore(temp.open());
+    const polls = service(undefined, undefined, control.store);
+    await polls.start();
+    control.hold();
+    let postedAt: Poll | undefined;
+    const created = polls.create(place, { question: 'Fast?', options: 'Yes | No' }, async (poll) => {
+      postedAt = poll;
+      return post(poll);
+    });
+    await vi.waitFor(() => expect(postedAt).toBeDefined());
+    // A click arriving while the save is still held waits behind it rather than finding no poll.
+    const early = polls.vote({ pollId: postedAt!.id, option: 0, userId: user(1), guildId: GUILD, messageId: '0' });
+    control.release();
+    const poll = await created;
+    expect(await confirmed(early)).toMatch(/Recorded/);
+    expect(poll.messageId).not.toBeNull();
+
+    // A post refused (a cooldown) is told at once, without waiting for the draft's save and delete.
+    control.hold();
+    const refused = polls.create(place, { question: 'Too soon?', options: 'Yes | No' }, async () => {
+      throw new UserError('You posted a moment ago.');
+    });
+    await expect(refused).rejects.toThrow('You posted a moment ago.');
+    control.release();
+  });
+
+  it('GIVEN the save fails after the message went out THEN the message is taken down and the error reaches the handler', async () => {
+    const control = controlledStore(temp.open());
+    const polls = service(undefined, undefined, control.store);
+    await polls.start();
+    control.failing = true;
+    const before = retracted.length;
+    await expect(polls.create(place, { question: 'Lost?', options: 'Yes | No' }, post)).rejects.toThrow(/unavailable/);
+    expect(retracted.length).toBe(before + 1);
+  });
+
+  it('GIVEN a button of a poll of another server, or of another message THEN the click is refused and counted nowhere', async () => {
+    const polls = service(undefined, fakeHost([GUILD, OTHER_GUILD]).host);
+    await polls.start();
+    const poll = await polls.create(place, { question: 'Mine?', options: 'Yes | No' }, post);
+    await expect(polls.vote(click(poll, 0, user(1), { guildId: OTHER_GUILD }))).rejects.toThrow('This button does not belong to a poll I know.');
+    await expect(polls.vote(click(poll, 0, user(2), { messageId: '100000000000000555' }))).rejects.toThrow('This button does not belong to a poll I know.');
+    // In one batch with a genuine click, only the genuine one counts.
+    const [forged, genuine] = await Promise.allSettled([polls.vote(click(poll, 1, user(3), { guildId: OTHER_GUILD })), polls.vote(click(poll, 1, user(4)))]);
+    expect(forged.status).toBe('rejected');
+    expect(genuine.status).toBe('fulfilled');
+    const closed = await polls.close({ guildId: GUILD, channelId: CHANNEL, userId: CREATOR, canManageMessages: false });
+    expect(closed.result).toEqual({ counts: [0, 1], voters: 1 });
+  });
+
+  it('GIVEN an anonymous poll THEN a copy of the store shows neither member ids nor their sha256 keys, and after the close no voter keys at all', async () => {
+    const store = temp.open();
+    const polls = service(undefined, undefined, store);
+    await polls.start();
+    const poll = await polls.create(place, { question: 'Secret?', options: 'Yes | No', anonymous: true }, post);
+    const members = Array.from({ length: 20 }, (_, i) => user(i));
+    for (const [i, member] of members.entries()) await polls.vote(click(poll, i % 2, member));
+    const open = await dump(store, poll.id);
+    expect(Object.keys((JSON.parse(open) as Poll).votes)).toHaveLength(20);
+    for (const member of members) {
+      expect(open).not.toContain(member);
+      // What anyone can compute from the public poll id and member id.
+      expect(open).not.toContain(createHash('sha256').update(`${poll.id}:${member}`).digest('base64url').slice(0, 22));
+      expect(open).not.toContain(createHash('sha256').update(`${poll.id}:${member}`).digest('hex').slice(0, 22));
+    }
+    await polls.close({ guildId: GUILD, channelId: CHANNEL, userId: CREATOR, canManageMessages: false });
+    const closed = JSON.parse(await dump(store, poll.id)) as Poll;
+    expect(closed.votes).toEqual({});
+    expect(closed.keyCheck).toBeUndefined();
+    expect(closed.result).toEqual({ counts: [10, 10], voters: 20 });
+  });
+
+  it('GIVEN the token changed while an anonymous poll is open THEN it refuses votes with a sentence instead of counting someone twice', async () => {
+    const store = temp.open();
+    const first = service(undefined, undefined, store);
+    await first.start();
+    const poll = await first.create(place, { question: 'Secret?', options: 'Yes | No', anonymous: true }, post);
+    await first.vote(click(poll, 0, user(1)));
+    await first.stop();
+    temp.stopped(first);
+    const second = service(undefined, undefined, store, 'a new token');
+    await second.start();
+    await expect(second.vote(click(poll, 0, user(1)))).rejects.toThrow(/key changed since it started/);
+  });
+
+  it('GIVEN two processes on one store closing the same 20 polls at once THEN each poll is closed and announced exactly once', async () => {
+    const clock = manualClock();
+    const a = fakeHost();
+    const b = fakeHost();
+    const first = service(clock, a.host);
+    await first.start();
+    const created: Poll[] = [];
+    for (let i = 0; i < 20; i += 1) created.push(await first.create(place, { question: `Race ${i}?`, options: 'Yes | No', duration: '1m' }, post));
+    const second = service(clock, b.host);
+    await second.start();
+    clock.advance(60_000);
+    await vi.waitFor(() => expect(a.replies.length + b.replies.length).toBe(20));
+    // The losers look again after the takeover wait, and find each poll closed.
+    clock.advance(120_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(a.replies.length + b.replies.length).toBe(20);
+    expect(new Set([...a.replies, ...b.replies].map((reply) => reply.content)).size).toBe(20);
+  });
+
+  it('GIVEN the process that claimed a close died before closing THEN another closes it after the takeover wait', async () => {
+    const clock = manualClock();
+    const store = temp.open();
+    const { host, replies } = fakeHost();
+    const first = service(clock, host, store);
+    await first.start();
+    const poll = await first.create(place, { question: 'Orphan?', options: 'Yes | No', duration: '1m' }, post);
+    await first.stop();
+    temp.stopped(first);
+    expect(await store.claim(`poll-close:${poll.id}:1`, 'a process that died')).toBe(true);
+
+    clock.advance(2 * 60_000);
+    const second = service(clock, host, store);
+    await second.start();
+    expect(replies).toHaveLength(0);
+    clock.advance(60_000);
+    await vi.waitFor(() => expect(replies).toHaveLength(1));
+    await expect(second.vote(click(poll, 0, user(1)))).rejects.toThrow(/closed/);
+  });
+
+  it('GIVEN the store unavailable at the deadline THEN the close is tried again and lands once the store is back', async () => {
+    const clock = manualClock();
+    const control = controlledStore(temp.open());
+    const { host, replies } = fakeHost();
+    const polls = service(clock, host, control.store);
+    await polls.start();
+    const poll = await polls.create(place, { question: 'Outage?', options: 'Yes | No', duration: '1m' }, post);
+    control.failing = true;
+    clock.advance(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(replies).toHaveLength(0);
+    control.failing = false;
+    clock.advance(30_000);
+    await vi.waitFor(() => expect(replies).toHaveLength(1));
+    await expect(polls.vote(click(poll, 0, user(1)))).rejects.toThrow(/closed/);
+  });
+
+  it('GIVEN a message edit that failed before a crash THEN start-up redraws the poll from the store', async () => {
+    const clock = manualClock();
+    const store = temp.open();
+    const failing = fakeHost();
+    failing.host.show = async () => {
+      throw new Error('Missing Permissions');
+    };
+    const first = service(clock, failing.host, store);
+    await first.start();
+    const poll = await first.create(place, { question: 'Stale?', options: 'Yes | No' }, post);
+    await first.vote(click(poll, 1, user(1)));
+    clock.advance(1_000);
+    await first.stop();
+    temp.stopped(first);
+
+    const { host, edits } = fakeHost();
+    const second = service(clock, host, store);
+    await second.start();
+    clock.advance(1);
+    await vi.waitFor(() => expect(edits.length).toBeGreaterThanOrEqual(1));
+    expect(voters(edits.at(-1)!.embeds[0]!.description!)).toBe('0');
+    expect(edits.at(-1)!.embeds[0]!.footer!.text).toMatch(/^1 voter/);
+    // Once drawn, the next start-up has nothing to redraw.
+    await second.stop();
+    temp.stopped(second);
+    const third = fakeHost();
+    const restarted = service(clock, third.host, store);
+    await restarted.start();
+    clock.advance(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(third.edits).toHaveLength(0);
+  });
+
+  it('GIVEN a 403 on the final edit THEN the poll is closed in the store all the same', async () => {
+    const store = temp.open();
+    const { host, replies } = fakeHost();
+    host.show = async () => {
+      throw new Error('Missing Permissions');
+    };
+    const polls = service(undefined, host, store);
+    await polls.start();
+    const poll = await polls.create(place, { question: 'Forbidden?', options: 'Yes | No' }, post);
+    await polls.close({ guildId: GUILD, channelId: CHANNEL, userId: CREATOR, canManageMessages: false });
+    expect((JSON.parse(await dump(store, poll.id)) as Poll).closedAt).not.toBeNull();
+    expect(replies).toHaveLength(1);
+  });
+
+  it('GIVEN a closed poll past its 30 days THEN the sweep deletes it, releases its close claim and drops it from the index', async () => {
+    const clock = manualClock();
+    const store = temp.open();
+    const polls = service(clock, undefined, store);
+    await polls.start();
+    const old = await polls.create(place, { question: 'Old?', options: 'Yes | No' }, post);
+    const closed = await polls.close({ guildId: GUILD, channelId: CHANNEL, userId: CREATOR, canManageMessages: false });
+    expect(closed.closeClaim).toBeDefined();
+    const recent = await polls.create(place, { question: 'Recent?', options: 'Yes | No', duration: '7d' }, post);
+    clock.advance(29 * 86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await store.namespace('polls').get(old.id)).toBeDefined();
+    // The sweep runs every 6 hours.
+    await vi.waitFor(async () => {
+      clock.advance(6 * 3_600_000);
+      expect(await store.namespace('polls').get(old.id)).toBeUndefined();
+    });
+    // Released: another owner can take the key now.
+    expect(await store.claim(closed.closeClaim!.key, 'someone else')).toBe(true);
+    const index = (await store.namespace('poll-index').get(GUILD)) as { polls: Array<{ id: string }> };
+    expect(index.polls.map((entry) => entry.id)).toEqual([recent.id]);
   });
 });

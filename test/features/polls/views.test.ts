@@ -8,7 +8,7 @@ import { samplePoll, sent } from './fixtures.js';
 
 function withVotes(poll: Poll, count: number): Poll {
   const clicks = Array.from({ length: count }, (_, i) => ({ userId: `3000000000000${String(i).padStart(5, '0')}`, option: i % poll.options.length }));
-  return applyVotes(poll, clicks).poll;
+  return applyVotes(poll, clicks, (userId) => userId).poll;
 }
 
 describe('pollView', () => {
