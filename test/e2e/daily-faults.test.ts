@@ -2,12 +2,11 @@
 // post, and between the post and its record; 500 and 502 on the post, retried with backoff; 403
 // on the post and on its thread; one server's unreadable schedule at start-up.
 import KeyvSqlite from '@keyv/sqlite';
-import { PermissionFlagsBits as P } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlashInput } from '@marginalia/loopback';
 import { openStore } from '../../src/lib/store.js';
 import { startBotProcess } from '../../tools/bot-process.js';
-import { expectCleanRun, startSession, textOf, type Session } from './harness.js';
+import { expectCleanRun, newServer, startSession, textOf, type Session, type TestServer } from './harness.js';
 
 let session: Session;
 beforeAll(async () => {
@@ -22,32 +21,18 @@ const MINUTE = 60_000;
 const world = () => session.lb.world;
 const requests = () => session.lb.requests;
 
-interface Server {
-  guildId: string;
-  channelId: string;
-  admin: string;
-}
-
 let servers = 0;
-/** A new server with the bot, a `reading` channel and an admin; resolves once the bot answers there. */
-async function newServer(): Promise<Server> {
-  servers += 1;
-  const guild = world().addGuild(`Daily fault group ${servers}`);
-  const channel = world().addChannel(guild.id, 'reading');
-  const admin = world().addMember(guild.id, { name: `daily-admin-${servers}`, permissions: P.Administrator });
-  // The gateway keeps order: once this is answered, the bot has the server.
-  await (await session.lb.driver.slash({ user: admin.id, channel: channel.id, name: 'help' })).reply();
-  return { guildId: guild.id, channelId: channel.id, admin: admin.id };
-}
+/** A new server of this file's own, named in order. */
+const addServer = () => newServer(session, `Daily fault group ${(servers += 1)}`);
 
-const daily = (server: Server, subcommand: string, options: SlashInput['options'] = {}) =>
+const daily = (server: TestServer, subcommand: string, options: SlashInput['options'] = {}) =>
   session.lb.driver.slash({ user: server.admin, channel: server.channelId, name: 'daily', subcommand, options });
-const answer = async (server: Server, subcommand: string, options: SlashInput['options'] = {}) => (await daily(server, subcommand, options)).reply();
-const status = async (server: Server) => textOf(await answer(server, 'status'));
+const answer = async (server: TestServer, subcommand: string, options: SlashInput['options'] = {}) => (await daily(server, subcommand, options)).reply();
+const status = async (server: TestServer) => textOf(await answer(server, 'status'));
 
 /** The daily posts in a channel: the bot's messages with the quote embed. */
 const dailyPosts = (channelId: string) => world().messages(channelId).filter((m) => m.authorId === world().bot.id && textOf(m).includes('Discuss'));
-const linkTo = (server: Server, messageId: string) => `https://discord.com/channels/${server.guildId}/${server.channelId}/${messageId}`;
+const linkTo = (server: TestServer, messageId: string) => `https://discord.com/channels/${server.guildId}/${server.channelId}/${messageId}`;
 
 /** `HH:MM` in UTC of an instant. */
 const hhmm = (at: number) => new Date(at).toISOString().slice(11, 16);
@@ -61,14 +46,14 @@ describe('kill -9 in the middle of the daily post', () => {
   // Server 2: the post made, its thread held by a long 429, then the bot killed: the post is not recorded.
   // Server 3: down for almost 6 hours; its catch-up meets a Discord that answers 500 to every post.
   // Server 4: its stored schedule is not JSON. Server 5: a healthy catch-up, which must come all the same.
-  let held: Server;
-  let unrecorded: Server;
-  let late: Server;
-  let broken: Server;
-  let healthy: Server;
+  let held: TestServer;
+  let unrecorded: TestServer;
+  let late: TestServer;
+  let broken: TestServer;
+  let healthy: TestServer;
 
   it('GIVEN the bot killed while its post is held and while its thread is held THEN after a restart status says the posts are not confirmed, and the rest of start-up goes on', async () => {
-    [held, unrecorded, late, broken, healthy] = [await newServer(), await newServer(), await newServer(), await newServer(), await newServer()];
+    [held, unrecorded, late, broken, healthy] = [await addServer(), await addServer(), await addServer(), await addServer(), await addServer()];
     for (const server of [held, unrecorded]) {
       expect((await answer(server, 'set', { channel: server.channelId, time: farOff(), timezone: 'UTC', thread: true })).content).toContain('The daily post is set');
     }
@@ -113,7 +98,7 @@ describe('kill -9 in the middle of the daily post', () => {
   }, 90_000);
 
   it('GIVEN Discord answering 502 to the post four times THEN /daily now says when it tries again, status gives that time, and the retry makes one post', async () => {
-    const server = await newServer();
+    const server = await addServer();
     await answer(server, 'set', { channel: server.channelId, time: farOff(), timezone: 'UTC', thread: false });
     const from = requests().length;
     // discord.js itself tries a 5xx four times; the fifth request is the service's retry.
@@ -158,7 +143,7 @@ describe('kill -9 in the middle of the daily post', () => {
 
 describe('500 and 403 on the daily post', () => {
   it('GIVEN two 500s on the post THEN discord.js retries and exactly one post is made', async () => {
-    const server = await newServer();
+    const server = await addServer();
     await answer(server, 'set', { channel: server.channelId, time: farOff(), timezone: 'UTC', thread: false });
     session.lb.faults.inject({ method: 'POST', route: `/channels/${server.channelId}/messages`, status: 500, times: 2 });
     const now = await answer(server, 'now');
@@ -168,7 +153,7 @@ describe('500 and 403 on the daily post', () => {
   });
 
   it('GIVEN 403 on the post THEN nothing is posted and the schedule pauses with the reason', async () => {
-    const server = await newServer();
+    const server = await addServer();
     await answer(server, 'set', { channel: server.channelId, time: farOff(), timezone: 'UTC', thread: false });
     session.lb.faults.inject({ method: 'POST', route: `/channels/${server.channelId}/messages`, status: 403 });
     expect((await answer(server, 'now')).content).toBe(
@@ -183,7 +168,7 @@ describe('500 and 403 on the daily post', () => {
   });
 
   it('GIVEN 403 on the thread THEN the post is up and recorded, and the schedule pauses with the reason', async () => {
-    const server = await newServer();
+    const server = await addServer();
     await answer(server, 'set', { channel: server.channelId, time: farOff(), timezone: 'UTC', thread: true });
     session.lb.faults.inject({ method: 'POST', route: new RegExp(`^/channels/${server.channelId}/messages/\\d+/threads$`), status: 403 });
     const now = await answer(server, 'now');
@@ -195,7 +180,7 @@ describe('500 and 403 on the daily post', () => {
   });
 
   it('GIVEN days that are only separators THEN /daily set refuses in one sentence', async () => {
-    const server = await newServer();
+    const server = await addServer();
     for (const days of [',', ';', ',,', ' , ']) {
       const reply = await answer(server, 'set', { channel: server.channelId, time: '09:00', days });
       expect(reply.content).toMatch(/^`.*` is not a list of days: write `every day`, `weekdays`, `weekends`, or days like `mon,wed,fri`\.$/);

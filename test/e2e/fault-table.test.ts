@@ -5,11 +5,10 @@
 // (store-faults), polls and kill -9, the close guard and 403 on edits (polls-faults), a deleted
 // daily channel (daily), 10,000 generated inputs (generated-inputs).
 import KeyvSqlite from '@keyv/sqlite';
-import { PermissionFlagsBits as P } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRun, MessageRecord, SlashInput } from '@marginalia/loopback';
 import { startBotProcess } from '../../tools/bot-process.js';
-import { componentsOf, customIdOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
+import { componentsOf, customIdOf, expectCleanRun, newServer, startSession, textOf, type Session, type TestServer } from './harness.js';
 
 let session: Session;
 beforeAll(async () => {
@@ -24,30 +23,13 @@ const world = () => session.lb.world;
 const slash = (input: SlashInput) => session.lb.driver.slash(input);
 const requests = () => session.lb.requests;
 
-interface Server {
-  guildId: string;
-  channelId: string;
-  admin: string;
-  member: string;
-}
-
 let servers = 0;
-/** A new server with the bot, a `reading` channel, an admin and a plain member; resolves once the bot answers there. */
-async function newServer(): Promise<Server> {
-  servers += 1;
-  const guild = world().addGuild(`Fault group ${servers}`);
-  const channel = world().addChannel(guild.id, 'reading');
-  const admin = world().addMember(guild.id, { name: `admin-${servers}`, permissions: P.Administrator });
-  const member = world().addMember(guild.id, { name: `member-${servers}` });
-  const server = { guildId: guild.id, channelId: channel.id, admin: admin.id, member: member.id };
-  // The gateway keeps order: once this is answered, the bot has the server.
-  await (await slash({ user: admin.id, channel: channel.id, name: 'help' })).reply();
-  return server;
-}
+/** A new server of this file's own, named in order. */
+const addServer = () => newServer(session, `Fault group ${(servers += 1)}`);
 
-const run = (server: Server, user: 'admin' | 'member', name: string, subcommand?: string, options: SlashInput['options'] = {}) =>
+const run = (server: TestServer, user: 'admin' | 'member', name: string, subcommand?: string, options: SlashInput['options'] = {}) =>
   slash({ user: server[user], channel: server.channelId, name, ...(subcommand ? { subcommand } : {}), options });
-const answer = async (server: Server, user: 'admin' | 'member', name: string, subcommand?: string, options: SlashInput['options'] = {}) =>
+const answer = async (server: TestServer, user: 'admin' | 'member', name: string, subcommand?: string, options: SlashInput['options'] = {}) =>
   (await run(server, user, name, subcommand, options)).reply();
 
 /** Bot messages in a channel, in their current state. */
@@ -84,7 +66,7 @@ describe('429 on callbacks, follow-ups, posts, threads and edits', () => {
     const global = scope === 'global';
 
     it(`GIVEN a ${scope} 429 on the interaction callback THEN the reply arrives exactly once`, async () => {
-      const server = await newServer();
+      const server = await addServer();
       const from = requests().length;
       session.lb.faults.inject({ method: 'POST', route: '/interactions/:id/:token/callback', status: 429, retryAfter: 0.5, global });
       const articles = await run(server, 'member', 'articles');
@@ -96,7 +78,7 @@ describe('429 on callbacks, follow-ups, posts, threads and edits', () => {
     });
 
     it(`GIVEN a ${scope} 429 on the interaction webhook (a deferred reply's edit) THEN the reply arrives exactly once`, async () => {
-      const server = await newServer();
+      const server = await addServer();
       const from = requests().length;
       const webhook = /^\/webhooks\/\d+\/[^/]+(?:\/messages\/(?:@|%40)original)?$/;
       session.lb.faults.inject({ route: webhook, status: 429, retryAfter: 0.5, global });
@@ -115,7 +97,7 @@ describe('429 on callbacks, follow-ups, posts, threads and edits', () => {
     });
 
     it(`GIVEN a ${scope} 429 on the daily post and on its thread THEN one post and one thread`, async () => {
-      const server = await newServer();
+      const server = await addServer();
       const set = await answer(server, 'admin', 'daily', 'set', { channel: server.channelId, time: '06:00', thread: true });
       expect(set.content).toContain('The daily post is set');
       const from = requests().length;
@@ -132,7 +114,7 @@ describe('429 on callbacks, follow-ups, posts, threads and edits', () => {
     });
 
     it(`GIVEN a ${scope} 429 on the poll message's edit after a vote THEN the edit lands exactly once`, async () => {
-      const server = await newServer();
+      const server = await addServer();
       const poll = await answer(server, 'admin', 'poll', 'create', { question: 'Ready?', options: 'Yes | No', duration: '1h' });
       const from = requests().length;
       session.lb.faults.inject({ method: 'PATCH', route: `/channels/${server.channelId}/messages/${poll.id}`, status: 429, retryAfter: 0.5, global });
@@ -148,7 +130,7 @@ describe('429 on callbacks, follow-ups, posts, threads and edits', () => {
 
 describe('the gateway dropped, resumed and invalidated', () => {
   it('GIVEN a resume, an invalid session, a non-resumable close and an outage across a daily post and a poll close THEN each interaction after a reconnect is answered, one post is made and the poll closes once', async () => {
-    const server = await newServer();
+    const server = await addServer();
     const due = nextMinute(20_000);
     const set = await answer(server, 'admin', 'daily', 'set', { channel: server.channelId, time: due.hhmm, timezone: 'UTC', thread: false });
     expect(set.content).toContain('The daily post is set');
@@ -198,7 +180,7 @@ describe('the gateway dropped, resumed and invalidated', () => {
 
 describe('forged or outdated component ids, and admin commands sent by a member', () => {
   it('GIVEN a plain member sending /daily set, now, off and /settings set, reset directly THEN each is refused privately in one sentence and nothing changes', async () => {
-    const server = await newServer();
+    const server = await addServer();
     await answer(server, 'admin', 'daily', 'set', { channel: server.channelId, time: '07:30', timezone: 'UTC', thread: false });
     await answer(server, 'admin', 'settings', 'set', { results_per_page: 3 });
     const before = [textOf(await answer(server, 'member', 'daily', 'status')), textOf(await answer(server, 'member', 'settings', 'show'))];
@@ -219,8 +201,8 @@ describe('forged or outdated component ids, and admin commands sent by a member'
   });
 
   it("GIVEN forged ids (unknown prefixes, 100 characters, another server's poll and search, a closed poll's button) THEN each is refused privately in one sentence and no message or tally changes", async () => {
-    const here = await newServer();
-    const there = await newServer();
+    const here = await addServer();
+    const there = await addServer();
     const theirPoll = await answer(there, 'admin', 'poll', 'create', { question: 'Theirs?', options: 'Yes | No', duration: '1h' });
     const theirSearch = await answer(there, 'admin', 'passage', 'search', { query: 'Kazakhstan' });
     const ourPoll = await answer(here, 'admin', 'poll', 'create', { question: 'Ours?', options: 'Yes | No', duration: '1h' });
@@ -269,7 +251,7 @@ describe('a role deleted, the bot removed, a guild unavailable', () => {
   it('GIVEN the daily ping role deleted THEN the post pings nobody and /daily status says the role is gone', async () => {
     // The default server, whose roles the bot has had since it logged in.
     const guild = world().defaultGuild;
-    const server: Server = { guildId: guild.id, channelId: world().channels.general!.id, admin: world().users.admin!.id, member: world().users.member!.id };
+    const server: TestServer = { guildId: guild.id, channelId: world().channels.general!.id, admin: world().users.admin!.id, member: world().users.member!.id };
     const role = world().role(guild.id, 'Readers')!;
     const set = await answer(server, 'admin', 'daily', 'set', { channel: server.channelId, time: '06:00', thread: false, role: role.id });
     expect(set.content).toContain('The daily post is set');
@@ -284,7 +266,7 @@ describe('a role deleted, the bot removed, a guild unavailable', () => {
   });
 
   it("GIVEN the bot removed from a server THEN nothing in the store names that server any more: settings, schedule, polls, searches", async () => {
-    const server = await newServer();
+    const server = await addServer();
     await answer(server, 'admin', 'settings', 'set', { results_per_page: 4 });
     await answer(server, 'admin', 'daily', 'set', { channel: server.channelId, time: '06:00', thread: false });
     await answer(server, 'admin', 'poll', 'create', { question: 'Stay?', options: 'Yes | No', duration: '1h' });
@@ -296,7 +278,7 @@ describe('a role deleted, the bot removed, a guild unavailable', () => {
   });
 
   it('GIVEN a server unavailable for a while (GUILD_DELETE with unavailable) THEN its data is kept and it works again when it is back', async () => {
-    const server = await newServer();
+    const server = await addServer();
     await answer(server, 'admin', 'settings', 'set', { results_per_page: 4 });
     await answer(server, 'admin', 'daily', 'set', { channel: server.channelId, time: '06:00', thread: false });
     const before = await rowsNaming(server.guildId);
@@ -331,8 +313,8 @@ async function rowsNaming(guildId: string): Promise<string[]> {
 
 describe('a stored record that fails validation', () => {
   it('GIVEN unreadable daily, poll-index, settings and poll records of one server THEN the bot starts, warns, that server can start over, and another server still gets its post', async () => {
-    const broken = await newServer();
-    const healthy = await newServer();
+    const broken = await addServer();
+    const healthy = await addServer();
     // Due before the restart (then made by the start-up catch-up) or after it (by the scheduler): either way it must come.
     const due = nextMinute(10_000);
     expect((await answer(healthy, 'admin', 'daily', 'set', { channel: healthy.channelId, time: due.hhmm, timezone: 'UTC', thread: false })).content).toContain('The daily post is set');

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PermissionFlagsBits } from 'discord.js';
 import { expect } from 'vitest';
-import { startLoopback, type Loopback, type MessageRecord } from '@marginalia/loopback';
+import { startLoopback, type InteractionRun, type Loopback, type MessageRecord } from '@marginalia/loopback';
 import { deployToLoopback, startBotProcess, type BotProcess, type BotProcessOptions } from '../../tools/bot-process.js';
 
 export interface Session {
@@ -89,4 +90,31 @@ export function expectCleanRun(session: Session, allowedRoles: string[] = []): v
     expect(message.pings.users, textOf(message)).toEqual([]);
     expect(message.pings.roles.filter((role) => !allowedRoles.includes(role)), textOf(message)).toEqual([]);
   }
+}
+
+/** A server of its own in the loopback world: a `reading` channel, an admin and a plain member. */
+export interface TestServer {
+  guildId: string;
+  channelId: string;
+  admin: string;
+  member: string;
+}
+
+/** Adds a server with the bot; resolves once the bot answers there (the gateway keeps order, and /help reads no store). */
+export async function newServer(session: Session, name: string): Promise<TestServer> {
+  const { world } = session.lb;
+  const guild = world.addGuild(name);
+  const channel = world.addChannel(guild.id, 'reading');
+  const admin = world.addMember(guild.id, { name: `${name}-admin`, permissions: PermissionFlagsBits.Administrator });
+  const member = world.addMember(guild.id, { name: `${name}-member` });
+  await (await session.lb.driver.slash({ user: admin.id, channel: channel.id, name: 'help' })).reply();
+  return { guildId: guild.id, channelId: channel.id, admin: admin.id, member: member.id };
+}
+
+/** Milliseconds from the interaction to the bot's first response (a reply or a deferral); Infinity when none came in time. */
+export async function firstResponseMs(run: InteractionRun, timeoutMs = 10_000): Promise<number> {
+  return run.response(timeoutMs).then(
+    ({ at }) => at - run.record.createdAt,
+    () => Infinity,
+  );
 }

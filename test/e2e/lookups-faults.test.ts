@@ -1,40 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRun, MessageRecord } from '@marginalia/loopback';
-import { hasBinary, serversRequired, startRedis, type RedisServer } from '../helpers/servers.js';
-import { startSlowProxy, type SlowProxy } from '../helpers/slow-proxy.js';
-import { customIdOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
+import { hasBinary, serversRequired } from '../helpers/servers.js';
+import { startSlowRedis, type SlowRedis } from '../helpers/slow-proxy.js';
+import { customIdOf, expectCleanRun, firstResponseMs, startSession, textOf, type Session } from './harness.js';
 
 // Lookups under faults (SPEC section 12): answered before the store, refusals in one sentence,
 // cooldowns on what posts to the channel, and no token in the logs whatever fails.
 
 type SlashInput = Parameters<Session['lb']['driver']['slash']>[0];
 
-/** Milliseconds from the interaction to the bot's first response (a reply or a deferral). */
-async function firstResponseMs(run: InteractionRun): Promise<number> {
-  const { at } = await run.response(10_000);
-  return at - run.record.createdAt;
-}
-
 const UNKNOWN_COMPONENT = 'This button is from an older version of Marginalia or does not belong to it: run the command again.';
 
 describe('on a store that takes 1.5 s a round trip', () => {
   const STORE_DELAY_MS = 1_500;
   const enabled = hasBinary('redis-server') || serversRequired;
-  let redis: RedisServer;
-  let proxy: SlowProxy;
+  let store: SlowRedis;
   let session: Session;
   const slash = (input: SlashInput) => session.lb.driver.slash(input);
 
   beforeAll(async () => {
     if (!enabled) return;
-    redis = await startRedis();
-    proxy = await startSlowProxy({ port: Number(new URL(redis.url).port) }, STORE_DELAY_MS);
-    session = await startSession({ bot: { storeUrl: `redis://127.0.0.1:${proxy.port}` } });
+    store = await startSlowRedis(STORE_DELAY_MS);
+    session = await startSession({ bot: { storeUrl: store.url } });
   }, 120_000);
   afterAll(async () => {
     await session?.close();
-    await proxy?.close();
-    await redis?.stop();
+    await store?.stop();
   });
 
   it.runIf(enabled)('GIVEN a server’s first search THEN it is acknowledged after the one settings read, and the results follow', async () => {

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type InteractionRun, type Loopback, type MessageRecord } from '@marginalia/loopback';
+import { startLoopback, type Loopback, type MessageRecord } from '@marginalia/loopback';
 import { deployToLoopback, startBotProcess, type BotProcess } from '../../tools/bot-process.js';
 import { rawStore } from '../helpers/raw-store.js';
-import { hasBinary, serversRequired, startRedis, type RedisServer } from '../helpers/servers.js';
-import { startSlowProxy, type SlowProxy } from '../helpers/slow-proxy.js';
-import { componentsOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
+import { hasBinary, serversRequired, startRedis } from '../helpers/servers.js';
+import { startSlowRedis, type SlowRedis } from '../helpers/slow-proxy.js';
+import { componentsOf, expectCleanRun, firstResponseMs, startSession, textOf, type Session } from './harness.js';
 
 /** SPEC section 12 for polls: forged buttons, damaged records, a dump of the store, kill -9, two processes, 403. */
 
@@ -175,23 +175,18 @@ describe('polls in two servers', () => {
 describe('on a store that takes 1.5 s a round trip', () => {
   const STORE_DELAY_MS = 1_500;
   const enabled = hasBinary('redis-server') || serversRequired;
-  let redis: RedisServer;
-  let proxy: SlowProxy;
+  let store: SlowRedis;
   let session: Session;
-  /** Milliseconds from the interaction to the bot's first response (the reply or a deferral). */
-  const firstResponseMs = async (run: InteractionRun) => (await run.response(10_000)).at - run.record.createdAt;
 
   beforeAll(async () => {
     if (!enabled) return;
-    redis = await startRedis();
-    proxy = await startSlowProxy({ port: Number(new URL(redis.url).port) }, STORE_DELAY_MS);
-    session = await startSession({ bot: { storeUrl: `redis://127.0.0.1:${proxy.port}` } });
+    store = await startSlowRedis(STORE_DELAY_MS);
+    session = await startSession({ bot: { storeUrl: store.url } });
     for (let i = 0; i < 5; i += 1) session.lb.world.addMember(session.lb.world.defaultGuild.id, { name: `slow${i}` });
   }, 120_000);
   afterAll(async () => {
     await session?.close();
-    await proxy?.close();
-    await redis?.stop();
+    await store?.stop();
   });
 
   it.runIf(enabled)('GIVEN /poll create and votes at once THEN each is answered within 3 s, the poll itself first, and every vote is confirmed and counted', async () => {

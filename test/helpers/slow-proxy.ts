@@ -1,4 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { startRedis } from './servers.js';
 
 export interface SlowProxy {
   /** The proxy's port on 127.0.0.1: point a client here instead of at the server. */
@@ -49,6 +50,25 @@ export async function startSlowProxy(target: { host?: string; port: number }, de
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export interface SlowRedis {
+  /** `redis://` on the proxy. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A real Redis server behind a slow proxy: a store whose every call takes `delayMs` longer. */
+export async function startSlowRedis(delayMs: number): Promise<SlowRedis> {
+  const redis = await startRedis();
+  const proxy = await startSlowProxy({ port: Number(new URL(redis.url).port) }, delayMs);
+  return {
+    url: `redis://127.0.0.1:${proxy.port}`,
+    async stop() {
+      await proxy.close();
+      await redis.stop();
     },
   };
 }

@@ -10,7 +10,7 @@ import { CorpusError, loadCorpus, parseArticle, readingMinutes } from '../../src
 const run = promisify(execFile);
 const tsx = path.resolve('node_modules/.bin/tsx');
 
-/** Checksums of the seed texts, recorded once from ../shared/seeds (see its `_about`). */
+/** Checksums of the seed texts, recorded once from the seed files as given (see its `_about`). */
 interface SeedParagraph {
   ref: string;
   sha256: string;
