@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationCommandOptionType as O, ComponentType, ButtonStyle, InteractionResponseType } from 'discord.js';
-import type { CommandRecord, InteractionRun, MessageRecord } from '@marginalia/loopback';
+import { walkComponents, type CommandRecord, type InteractionRun, type MessageRecord } from '@marginalia/loopback';
 import { ECHO, generatedInput, leavesOf, optionKey, type Entities, type ForgedId, type GeneratedInput } from '../helpers/generate.js';
 import { startSession, textOf, type Session } from './harness.js';
 
@@ -176,21 +176,12 @@ interface Walked {
   component?: Walked;
 }
 
-function* walk(components: Walked[]): Generator<Walked> {
-  for (const component of components) {
-    yield component;
-    if (component.components) yield* walk(component.components);
-    if (component.accessory) yield component.accessory;
-    if (component.component) yield component.component;
-  }
-}
-
 /** The buttons and menus members can use now, on the bot's messages in the server under test. */
 function clickables(): Clickable[] {
   return botMessages.flatMap((id) => {
     const message = world().message(id);
     if (!message || message.loading) return [];
-    return [...walk(message.components as Walked[])]
+    return [...walkComponents(message.components as Walked[])]
       .filter((c) => c.custom_id && !c.disabled && c.style !== ButtonStyle.Link && c.style !== ButtonStyle.Premium && c.type !== ComponentType.TextInput)
       .map((c) => ({ message, customId: c.custom_id!, type: c.type, options: (c.options ?? []).map((o) => o.value), maxValues: c.max_values ?? 1 }));
   });
@@ -203,7 +194,7 @@ function userFor(message: MessageRecord, wanted: string): string {
 }
 
 function realIds(messages: MessageRecord[]): string[] {
-  return messages.flatMap((m) => [...walk(m.components as Walked[])].flatMap((c) => (c.custom_id ? [c.custom_id] : [])));
+  return messages.flatMap((m) => [...walkComponents(m.components as Walked[])].flatMap((c) => (c.custom_id ? [c.custom_id] : [])));
 }
 
 /** At most 100 UTF-16 units (Discord's limit for a custom id), never half a character; never empty. */

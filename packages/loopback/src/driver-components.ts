@@ -18,10 +18,11 @@ export interface Component {
 
 const SELECTS = new Set<C>([C.StringSelect, C.UserSelect, C.RoleSelect, C.MentionableSelect, C.ChannelSelect]);
 
-function* walk(components: Component[]): Generator<Component> {
+/** Every component of a message, action rows and sections opened, in order. */
+export function* walkComponents<T extends { components?: T[]; accessory?: T; component?: T }>(components: T[]): Generator<T> {
   for (const component of components) {
     yield component;
-    if (component.components) yield* walk(component.components);
+    if (component.components) yield* walkComponents(component.components);
     if (component.accessory) yield component.accessory;
     if (component.component) yield component.component;
   }
@@ -29,7 +30,7 @@ function* walk(components: Component[]): Generator<Component> {
 
 /** The button or select menu with this custom_id, if a person could use it. */
 export function findComponent(message: MessageRecord, customId: string, isSelect: boolean, values?: string[]): Component {
-  const all = [...walk(message.components as Component[])];
+  const all = [...walkComponents(message.components as Component[])];
   const component = all.find((c) => c.custom_id === customId);
   const ids = all.flatMap((c) => (c.custom_id ? [c.custom_id] : []));
   if (!component) throw new Error(`loopback driver: message ${message.id} has no component '${customId}' (has: ${ids.join(', ') || 'none'})`);

@@ -11,7 +11,7 @@ export { checkCommand, checkCommandList } from './command-limits.js';
 export type { FormIssue } from './form-errors.js';
 export type { Driver, SlashInput, AutocompleteInput, ComponentInput, ContextMenuInput, ModalInput } from './driver.js';
 export type { CommandInput, OptionValue } from './driver-options.js';
-export type { Component } from './driver-components.js';
+export { walkComponents, type Component } from './driver-components.js';
 export type { DropOptions, ResumeRecord } from './gateway.js';
 export type { FaultSpec } from './faults.js';
 export type { RequestLog } from './rest.js';

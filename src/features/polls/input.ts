@@ -37,7 +37,8 @@ const questionSchema = z
 
 /** Answers written `Yes | No | Partly`: trimmed, each present, short and different. */
 const optionsSchema = z.string().transform((text, ctx) => {
-  const options = text.split('|').map((option) => option.trim());
+  // An answer is a button label and is quoted in one-line notices: line breaks become spaces.
+  const options = text.split('|').map((option) => option.replace(/\s+/g, ' ').trim());
   const fail = (message: string) => {
     ctx.addIssue({ code: 'custom', message });
     return z.NEVER;

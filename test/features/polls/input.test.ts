@@ -38,6 +38,10 @@ describe('parsePollInput', () => {
     expect(text.trim().split(/(?<=[.!?])\s+/)).toHaveLength(1);
   });
 
+  it('GIVEN answers with line breaks THEN each becomes one line (a button label, quoted in one-line notices)', () => {
+    expect(parsePollInput({ ...base, options: 'Yes\n  really | No\n' }).options).toEqual(['Yes really', 'No']);
+  });
+
   it('GIVEN 10 answers of 80 characters THEN accepts them', () => {
     const options = Array.from({ length: 10 }, (_, i) => `${i}`.padEnd(80, 'x'));
     expect(parsePollInput({ ...base, options: options.join('|') }).options).toEqual(options);
