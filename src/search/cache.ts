@@ -12,7 +12,7 @@ import { DEFAULT_SEARCH_CONFIG, PassageSearch, SEARCH_FORMAT_VERSION, type Searc
  *
  * Layout: a magic line, a 4-byte header length, a JSON header (key, checksum and the
  * byte length of each section), then the sections: typed arrays as raw bytes, the
- * vocabulary and FlexSearch's export chunks as UTF-8 JSON.
+ * term and word tables' text as UTF-8.
  */
 interface SearchCacheLogger {
   info(details: object, message: string): void;
@@ -84,18 +84,23 @@ export async function loadOrBuildSearchIndex(corpus: SearchCorpus, options: Sear
   return { index, source: 'built', ms };
 }
 
-function typedBytes(array: Uint32Array): Buffer {
+function typedBytes(array: Uint32Array | Uint8Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
 function encode(snapshot: SearchSnapshot, key: string): Buffer {
-  const { flex, df, membership, ...meta } = snapshot;
+  const { terms, words, postings, ...meta } = snapshot;
   const sections: Array<[string, Buffer]> = [
     ['meta', Buffer.from(JSON.stringify(meta))],
-    ['df', typedBytes(df)],
-    ['offsets', typedBytes(membership.offsets)],
-    ['data', typedBytes(membership.data)],
-    ...flex.map(([name, data]): [string, Buffer] => [`flex:${name}`, Buffer.from(data)]),
+    ['terms.text', Buffer.from(terms.text)],
+    ['terms.starts', typedBytes(terms.starts)],
+    ['words.text', Buffer.from(words.text)],
+    ['words.starts', typedBytes(words.starts)],
+    ['words.terms', typedBytes(words.terms)],
+    ['words.counts', typedBytes(words.counts)],
+    ['postings.starts', typedBytes(postings.starts)],
+    ['postings.docs', typedBytes(postings.docs)],
+    ['postings.weights', typedBytes(postings.weights)],
   ];
   const body = Buffer.concat(sections.map(([, bytes]) => bytes));
   const header: Header = {
@@ -124,22 +129,29 @@ function decode(file: Buffer, key: string): SearchSnapshot {
   if (createHash('sha1').update(body).digest('hex') !== header.checksum) throw new Error('saved search index is corrupt');
 
   const parts = new Map<string, Buffer>();
-  const flex: Array<[string, string]> = [];
   let offset = 0;
   for (const { name, bytes } of header.sections) {
-    const part = body.subarray(offset, offset + bytes);
+    parts.set(name, body.subarray(offset, offset + bytes));
     offset += bytes;
-    if (name.startsWith('flex:')) flex.push([name.slice(5), part.toString('utf8')]);
-    else parts.set(name, part);
   }
-  const uint32 = (name: string): Uint32Array => {
-    const part = parts.get(name);
-    if (!part || part.length % 4 !== 0) throw new Error(`saved search index has no ${name} table`);
-    // Copied: a Buffer's offset in its pool need not be 4-byte aligned.
-    return new Uint32Array(part.buffer.slice(part.byteOffset, part.byteOffset + part.length));
+  const part = (name: string): Buffer => {
+    const found = parts.get(name);
+    if (!found) throw new Error(`saved search index has no ${name} section`);
+    return found;
   };
-  const metaPart = parts.get('meta');
-  if (!metaPart) throw new Error('saved search index has no metadata');
-  const meta = JSON.parse(metaPart.toString('utf8')) as Omit<SearchSnapshot, 'flex' | 'df' | 'membership'>;
-  return { ...meta, df: uint32('df'), membership: { offsets: uint32('offsets'), data: uint32('data') }, flex };
+  const text = (name: string) => part(name).toString('utf8');
+  // Copied: a Buffer's offset in its pool need not be 4-byte aligned, and the file's bytes can then be collected.
+  const bytes = (name: string) => new Uint8Array(part(name));
+  const uint32 = (name: string): Uint32Array => {
+    const found = part(name);
+    if (found.length % 4 !== 0) throw new Error(`saved search index has a damaged ${name} table`);
+    return new Uint32Array(found.buffer.slice(found.byteOffset, found.byteOffset + found.length));
+  };
+  const meta = JSON.parse(text('meta')) as Pick<SearchSnapshot, 'version' | 'config' | 'docCount'>;
+  return {
+    ...meta,
+    terms: { text: text('terms.text'), starts: uint32('terms.starts') },
+    words: { text: text('words.text'), starts: uint32('words.starts'), terms: uint32('words.terms'), counts: uint32('words.counts') },
+    postings: { starts: uint32('postings.starts'), docs: uint32('postings.docs'), weights: bytes('postings.weights') },
+  };
 }

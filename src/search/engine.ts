@@ -1,31 +1,29 @@
-import { Index as FlexIndex } from 'flexsearch';
-import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus } from '../library/corpus.js';
-import { clipToRange, type DocRange, popcount, TermDocs } from './membership.js';
+import { Postings } from './postings.js';
+import { SortedStrings } from './strings.js';
+import { TopK } from './top.js';
+import { TypoIndex } from './typos.js';
 import { foldWord, memoised, normaliseTerm, termOfFolded, tokenize } from './terms.js';
 
-export { TermDocs } from './membership.js';
-
 /**
- * Full-text search over passages, behind one small interface so the benchmark can
- * compare configurations.
+ * Full-text search over passages, in a handful of typed arrays (no per-term or
+ * per-word objects, so 50,000 passages cost a few megabytes and load as raw bytes):
  *
- * - FlexSearch (strict tokenizer) holds, for every normalised term, its passages in
- *   ranked order: its `score` hook puts each (term, passage) pair in a bucket by its
- *   BM25 weight (term frequency against passage length), so a term's best passages
- *   come first and a single-term lookup costs a slice, however common the term.
- * - MiniSearch's `SearchableMap` (a radix tree) holds the vocabulary of surface words
- *   for typo tolerance (`fuzzyGet`) and for completing the word being typed
- *   (`atPrefix`); each query word expands to a few best alternatives.
- * - A compact membership table (which passages hold a term: a bitset for common
- *   terms, a sorted id list for the rest) answers "does passage p contain term t" in
- *   constant time, so a query with several words walks only the ranked passages of
- *   its rarest word instead of intersecting long lists.
+ * - terms (normalised: folded, stop words dropped, Porter stem) and surface words
+ *   (folded only), each a sorted `SortedStrings` table; a word knows its term and how
+ *   often it occurs. The word table answers the word being typed (a prefix range) and,
+ *   through `TypoIndex`, close spellings.
+ * - `Postings`: per term, its passages in order with a one-byte BM25 weight.
  *
- * Ranking: passages holding every query word (or an alternative of it) first, cheaper
- * alternatives first (exact word, then a completion of the word being typed, then
- * typos by edit distance), then FlexSearch's order for the rarest word; passages with
- * only some of the words follow, most words first.
+ * Each query word becomes a group of alternatives: the word's own term (cost 0), for
+ * the last word (the one being typed) the most frequent words it starts (cost 0.5),
+ * and close spellings (cost = edit distance). A passage takes, in each group, its
+ * cheapest alternative (the heaviest of equally cheap ones). Ranking, exactly: most
+ * groups matched, then lowest total cost, then highest total weight, then corpus order.
+ *
+ * A text of more than `MAX_GROUPS` distinct words (a pasted message, as Find in
+ * articles sends) is reduced to its `MAX_GROUPS` rarest words, taken as written: rare
+ * words are what identify a passage, and this bounds the work.
  */
 export interface SearchOptions {
   articleId?: string;
@@ -57,8 +55,6 @@ export interface SearchConfig {
   maxTypoAlternatives: number;
   /** How many completions the last word may expand to. */
   maxPrefixAlternatives: number;
-  /** FlexSearch score buckets per term. */
-  resolution: number;
 }
 
 export const DEFAULT_SEARCH_CONFIG: SearchConfig = Object.freeze({
@@ -66,118 +62,117 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = Object.freeze({
   prefix: true,
   maxTypoAlternatives: 3,
   maxPrefixAlternatives: 4,
-  resolution: 12,
 });
 
 /** Bump when the index layout or the normalisation changes: saved indexes of another version are rebuilt. */
-export const SEARCH_FORMAT_VERSION = 2;
+export const SEARCH_FORMAT_VERSION = 3;
 
 /** The longest query we read; the rest of a pasted essay adds cost, not meaning. */
 const MAX_QUERY_CHARS = 500;
-const MAX_QUERY_TERMS = 24;
+/** Query words searched at most; a longer text keeps its rarest. */
+const MAX_GROUPS = 8;
 const MAX_LIMIT = 1000;
-/** Cost of a completion of the word being typed (an exact word costs 0, a typo its edit distance). */
-const PREFIX_COST = 0.5;
-/** Passages scanned per word, when looking for passages with only some of the words. */
-const PARTIAL_SCAN = 400;
-/** Expanded query words remembered. */
+/** Costs are counted in halves: an exact word 0, a completion of the word being typed 1 (0.5), a typo 2 per edit. */
+const PREFIX_COST2 = 1;
+/** Expanded query words remembered: autocomplete sends the same first words with every letter typed. */
 const EXPANSION_MEMO = 2000;
-/** BM25 constants for the score buckets. */
-const K1 = 1.2;
-const B = 0.75;
-
-interface WordEntry {
-  /** The term the index holds for this surface word. */
-  term: number;
-  /** How often the word occurs in the corpus. */
-  count: number;
-}
+/** Ranking keys pack (groups matched, cost, weight, passage) into one float: passages per index at most 2^24. */
+const DOC_SPAN = 2 ** 24;
+const WEIGHT_SPAN = 4096;
+const COST_SPAN = 64;
 
 interface Alternative {
   term: number;
-  cost: number;
+  /** Cost in halves. */
+  cost2: number;
 }
 
 interface Group {
   alternatives: Alternative[];
-  /** Sum of the alternatives' passage counts: the group with the smallest drives the walk. */
+  /** Passages holding any alternative (with repeats): the group's share of the work. */
   weight: number;
-  minCost: number;
 }
 
-interface Candidate {
-  doc: number;
-  matched: number;
-  cost: number;
-  order: number;
+interface DocRange {
+  first: number;
+  end: number;
 }
 
-/** Everything a saved index holds, in plain arrays (see `search-cache.ts`). */
+/** Everything a saved index holds, in strings and typed arrays (see `cache.ts`). */
 export interface SearchSnapshot {
   version: number;
   config: SearchConfig;
   docCount: number;
-  /** Term strings by term id. */
-  terms: string[];
-  /** Passage count per term id. */
-  df: Uint32Array;
-  /** Surface words: folded word, term id, occurrences. */
-  words: Array<[string, number, number]>;
-  membership: { offsets: Uint32Array; data: Uint32Array };
-  /** FlexSearch's own export: key and data of each chunk. */
-  flex: Array<[string, string]>;
+  terms: { text: string; starts: Uint32Array };
+  words: { text: string; starts: Uint32Array; terms: Uint32Array; counts: Uint32Array };
+  postings: { starts: Uint32Array; docs: Uint32Array; weights: Uint8Array };
 }
 
 export type SearchCorpus = Pick<Corpus, 'passages'>;
 
-function flexOptions(resolution: number, score?: (content: string[], term: string) => number) {
-  return {
-    tokenize: 'strict' as const,
-    resolution,
-    // Passages are handed over already normalised, one term per space.
-    encode: (text: string) => text.split(' '),
-    ...(score ? { score } : {}),
-  };
+function rankKey(matched: number, cost2: number, weight: number, doc: number): number {
+  return ((matched * COST_SPAN + (COST_SPAN - 1 - cost2)) * WEIGHT_SPAN + weight) * DOC_SPAN + (DOC_SPAN - 1 - doc);
+}
+
+/** Per-passage accumulators of a search with several words, reused from one search to the next. */
+class Scratch {
+  /** `queryMark[doc] === stamp` when the passage was reached by the running search. */
+  readonly queryMark: Uint32Array;
+  /** `groupMark[doc] === stamp` when the running group reached it. */
+  readonly groupMark: Uint32Array;
+  readonly matched: Uint8Array;
+  readonly cost2: Uint8Array;
+  readonly weight: Uint16Array;
+  /** Cost and weight of the running group's alternative taken for the passage. */
+  readonly groupCost2: Uint8Array;
+  readonly groupWeight: Uint8Array;
+  readonly touched: Uint32Array;
+  private stamp = 0;
+
+  constructor(docCount: number) {
+    this.queryMark = new Uint32Array(docCount);
+    this.groupMark = new Uint32Array(docCount);
+    this.matched = new Uint8Array(docCount);
+    this.cost2 = new Uint8Array(docCount);
+    this.weight = new Uint16Array(docCount);
+    this.groupCost2 = new Uint8Array(docCount);
+    this.groupWeight = new Uint8Array(docCount);
+    this.touched = new Uint32Array(docCount);
+  }
+
+  nextStamp(): number {
+    if (++this.stamp === 0xffffffff) {
+      this.queryMark.fill(0);
+      this.groupMark.fill(0);
+      this.stamp = 1;
+    }
+    return this.stamp;
+  }
 }
 
 export class PassageSearch implements SearchIndex {
   readonly normalise = memoised(normaliseTerm);
-  private readonly termIds = new Map<string, number>();
   private readonly articles = new Map<string, DocRange>();
-  private readonly topCompletions = new Map<string, string[]>();
-  /** Passages already taken by the running search: `seen[doc] === stamp`. */
-  private readonly seen: Uint32Array;
-  private stamp = 0;
-  /** Expanded query words, oldest first. */
   private readonly expansions = new Map<string, Alternative[]>();
+  private readonly scratch: Scratch;
+  private readonly typos: TypoIndex;
 
   private constructor(
     private readonly corpus: SearchCorpus,
     readonly config: SearchConfig,
-    private readonly terms: string[],
-    private readonly df: Uint32Array,
-    private readonly words: SearchableMap<WordEntry>,
-    private readonly members: TermDocs,
-    private readonly flex: FlexIndex,
+    private readonly terms: SortedStrings,
+    private readonly words: SortedStrings,
+    private readonly wordTerms: Uint32Array,
+    private readonly wordCounts: Uint32Array,
+    private readonly postings: Postings,
   ) {
-    this.seen = new Uint32Array(corpus.passages.length);
-    terms.forEach((term, id) => this.termIds.set(term, id));
+    this.typos = new TypoIndex(words);
+    this.scratch = new Scratch(corpus.passages.length);
     corpus.passages.forEach((passage, doc) => {
       const range = this.articles.get(passage.articleId);
       if (range) range.end = doc + 1;
       else this.articles.set(passage.articleId, { first: doc, end: doc + 1 });
     });
-    // The most frequent completions of every prefix of up to three letters, so that the
-    // first letters typed do not walk a large part of the vocabulary.
-    const keep = config.maxPrefixAlternatives + 1;
-    for (const [word, entry] of words) {
-      for (let length = 1; length <= Math.min(3, word.length); length++) {
-        const prefix = word.slice(0, length);
-        const top = this.topCompletions.get(prefix);
-        if (!top) this.topCompletions.set(prefix, [word]);
-        else insertTop(top, word, keep, (other) => words.get(other)!.count, entry.count);
-      }
-    }
   }
 
   get size(): number {
@@ -185,75 +180,90 @@ export class PassageSearch implements SearchIndex {
   }
 
   static build(corpus: SearchCorpus, config: SearchConfig = DEFAULT_SEARCH_CONFIG): PassageSearch {
-    const memo = new Map<string, { folded: string; term: string | null }>();
+    if (corpus.passages.length >= DOC_SPAN) throw new Error(`a search index holds at most ${DOC_SPAN} passages`);
+    // Everything here but the final tables is garbage once built: nothing below keeps a reference.
+    const tokenWord = new Map<string, number>();
+    const wordIds = new Map<string, number>();
+    const wordNames: string[] = [];
+    const wordTermIds: number[] = [];
+    const wordCounts: number[] = [];
     const termIds = new Map<string, number>();
-    const terms: string[] = [];
-    const postings: number[][] = [];
-    const words = new Map<string, WordEntry>();
-    const docTerms: number[][] = [];
-    let totalLength = 0;
+    const termNames: string[] = [];
+    const docStarts = new Uint32Array(corpus.passages.length + 1);
+    const docTerms: number[] = [];
+    const docCounts: number[] = [];
+    // Where the running passage's entry for a term is: `termSlot[term]` if `termDoc[term]` is this passage.
+    const termDoc: number[] = [];
+    const termSlot: number[] = [];
 
     corpus.passages.forEach((passage, doc) => {
-      const ids: number[] = [];
+      docStarts[doc] = docTerms.length;
       for (const token of tokenize(passage.text)) {
-        let known = memo.get(token);
-        if (!known) {
+        let word = tokenWord.get(token);
+        if (word === undefined) {
           const folded = foldWord(token);
-          known = { folded, term: termOfFolded(folded) };
-          memo.set(token, known);
+          word = wordIds.get(folded);
+          if (word === undefined) {
+            const name = termOfFolded(folded);
+            let term = -1;
+            if (name !== null) {
+              term = termIds.get(name) ?? -1;
+              if (term < 0) {
+                term = termNames.length;
+                termIds.set(name, term);
+                termNames.push(name);
+                termDoc.push(-1);
+                termSlot.push(0);
+              }
+            }
+            word = wordNames.length;
+            wordIds.set(folded, word);
+            wordNames.push(folded);
+            wordTermIds.push(term);
+            wordCounts.push(0);
+          }
+          tokenWord.set(token, word);
         }
-        if (!known.term) continue;
-        let id = termIds.get(known.term);
-        if (id === undefined) {
-          id = terms.length;
-          termIds.set(known.term, id);
-          terms.push(known.term);
-          postings.push([]);
+        const term = wordTermIds[word]!;
+        if (term < 0) continue;
+        wordCounts[word]!++;
+        if (termDoc[term] === doc) {
+          docCounts[termSlot[term]!] = Math.min(0xffff, docCounts[termSlot[term]!]! + 1);
+        } else {
+          termDoc[term] = doc;
+          termSlot[term] = docTerms.length;
+          docTerms.push(term);
+          docCounts.push(1);
         }
-        const posting = postings[id]!;
-        if (posting[posting.length - 1] !== doc) posting.push(doc);
-        ids.push(id);
-        const word = words.get(known.folded);
-        if (word) word.count++;
-        else words.set(known.folded, { term: id, count: 1 });
       }
-      docTerms.push(ids);
-      totalLength += ids.length;
     });
+    docStarts[corpus.passages.length] = docTerms.length;
 
-    // Term frequencies of the passage being added, read by the score hook.
-    const averageLength = totalLength / Math.max(1, docTerms.length);
-    let frequencies = new Map<string, number>();
-    let length = 0;
-    const resolution = config.resolution;
-    const score = (_content: string[], term: string) => {
-      const tf = frequencies.get(term) ?? 1;
-      const weight = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength)) / (K1 + 1);
-      return Math.min(resolution - 1, Math.max(0, Math.floor((1 - weight) * resolution)));
-    };
-    const flex = new FlexIndex(flexOptions(resolution, score));
-    docTerms.forEach((ids, doc) => {
-      if (ids.length === 0) return;
-      frequencies = new Map();
-      const text: string[] = [];
-      for (const id of ids) {
-        const term = terms[id]!;
-        text.push(term);
-        frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
-      }
-      length = ids.length;
-      flex.add(doc, text.join(' '));
-    });
+    // Term ids become positions in the sorted term table.
+    const termOrder = termNames.map((_, id) => id).sort((a, b) => (termNames[a]! < termNames[b]! ? -1 : 1));
+    const termRank = new Uint32Array(termNames.length);
+    termOrder.forEach((id, rank) => (termRank[id] = rank));
+    const sortedTerms = SortedStrings.from(termOrder.map((id) => termNames[id]!));
+    const postings = Postings.build(
+      termNames.length,
+      docStarts,
+      Uint32Array.from(docTerms, (term) => termRank[term]!),
+      Uint16Array.from(docCounts),
+    );
 
-    const df = Uint32Array.from(postings, (ids) => ids.length);
+    // Stop words are no use to typos or completions: the word table holds words with a term.
+    const wordOrder = wordNames
+      .map((_, id) => id)
+      .filter((id) => wordTermIds[id]! >= 0 && wordCounts[id]! > 0)
+      .sort((a, b) => (wordNames[a]! < wordNames[b]! ? -1 : 1));
     return new PassageSearch(
       corpus,
       config,
-      terms,
-      df,
-      SearchableMap.from(words),
-      TermDocs.build(corpus.passages.length, postings),
-      flex,
+      sortedTerms,
+      SortedStrings.from(wordOrder.map((id) => wordNames[id]!)),
+      Uint32Array.from(wordOrder, (id) => termRank[wordTermIds[id]!]!),
+      Uint32Array.from(wordOrder, (id) => wordCounts[id]!),
+      postings,
     );
   }
 
@@ -262,37 +272,41 @@ export class PassageSearch implements SearchIndex {
     if (saved.version !== SEARCH_FORMAT_VERSION) throw new Error(`search index format ${saved.version}, expected ${SEARCH_FORMAT_VERSION}`);
     if (saved.docCount !== corpus.passages.length) throw new Error('search index was built for another corpus');
     if (JSON.stringify(saved.config) !== JSON.stringify(config)) throw new Error('search index was built with another configuration');
-    const termCount = saved.terms.length;
-    const { offsets, data } = saved.membership;
-    if (saved.df.length !== termCount || offsets.length !== termCount + 1 || offsets[termCount] !== data.length) {
-      throw new Error('search index tables do not fit together');
-    }
-    const words = new SearchableMap<WordEntry>();
-    for (const [word, term, count] of saved.words) {
-      if (typeof word !== 'string' || !(term >= 0 && term < termCount)) throw new Error('search index vocabulary is damaged');
-      words.set(word, { term, count });
-    }
-    const flex = new FlexIndex(flexOptions(config.resolution));
-    for (const [key, chunk] of saved.flex) flex.import(key, chunk);
-    return new PassageSearch(corpus, config, saved.terms, saved.df, words, new TermDocs(saved.docCount, offsets, data), flex);
+    const { terms, words, postings } = saved;
+    const termCount = terms.starts.length - 1;
+    const wordCount = words.starts.length - 1;
+    const fits =
+      termCount >= 0 &&
+      terms.starts[termCount] === terms.text.length &&
+      wordCount >= 0 &&
+      words.starts[wordCount] === words.text.length &&
+      words.terms.length === wordCount &&
+      words.counts.length === wordCount &&
+      words.terms.every((term) => term < termCount) &&
+      postings.starts.length === termCount + 1 &&
+      postings.starts[termCount] === postings.docs.length &&
+      postings.weights.length === postings.docs.length &&
+      postings.docs.every((doc) => doc < saved.docCount);
+    if (!fits) throw new Error('search index tables do not fit together');
+    return new PassageSearch(
+      corpus,
+      config,
+      new SortedStrings(terms.text, terms.starts),
+      new SortedStrings(words.text, words.starts),
+      words.terms,
+      words.counts,
+      new Postings(postings.starts, postings.docs, postings.weights),
+    );
   }
 
   snapshot(): SearchSnapshot {
-    const flex: Array<[string, string]> = [];
-    this.flex.export((key, data) => {
-      flex.push([key, data]);
-    });
-    const words: Array<[string, number, number]> = [];
-    for (const [word, entry] of this.words) words.push([word, entry.term, entry.count]);
     return {
       version: SEARCH_FORMAT_VERSION,
       config: this.config,
-      docCount: this.corpus.passages.length,
-      terms: this.terms,
-      df: this.df,
-      words,
-      membership: { offsets: this.members.offsets, data: this.members.data },
-      flex,
+      docCount: this.size,
+      terms: { text: this.terms.text, starts: this.terms.starts },
+      words: { text: this.words.text, starts: this.words.starts, terms: this.wordTerms, counts: this.wordCounts },
+      postings: { starts: this.postings.starts, docs: this.postings.docs, weights: this.postings.weights },
     };
   }
 
@@ -305,29 +319,40 @@ export class PassageSearch implements SearchIndex {
     }
     const groups = this.groups(typeof query === 'string' ? query : '');
     if (groups.length === 0) return [];
-    const candidates = this.rank(groups, limit, range);
-    return candidates.map((candidate) => this.hit(candidate, groups));
+    const ranked = groups.length === 1 ? this.rankOne(groups[0]!, limit, range) : this.rankMany(groups, limit, range);
+    return ranked.map(({ doc, key }) => this.hit(doc, key, groups));
   }
 
-  /** One group of alternatives per query word that has any; duplicate groups merged. */
+  /** One group of alternatives per distinct query word that has any; a long text keeps its rarest words. */
   private groups(query: string): Group[] {
-    const words = tokenize(query.slice(0, MAX_QUERY_CHARS)).slice(0, MAX_QUERY_TERMS);
+    const folded = [...new Set(tokenize(query.slice(0, MAX_QUERY_CHARS)).map(foldWord))].filter((word) => word.length > 0);
+    const meaningful = folded.filter((word) => termOfFolded(word) !== null);
+    if (meaningful.length > MAX_GROUPS) {
+      const terms = new Set<number>();
+      for (const word of meaningful) {
+        const term = this.terms.find(termOfFolded(word)!);
+        if (term >= 0) terms.add(term);
+      }
+      return [...terms]
+        .sort((a, b) => this.postings.count(a) - this.postings.count(b) || a - b)
+        .slice(0, MAX_GROUPS)
+        .map((term) => ({ alternatives: [{ term, cost2: 0 }], weight: this.postings.count(term) }));
+    }
     const groups: Group[] = [];
     const seen = new Set<string>();
-    words.forEach((word, index) => {
-      const alternatives = this.alternatives(foldWord(word), index === words.length - 1);
+    folded.forEach((word, index) => {
+      const alternatives = this.alternatives(word, index === folded.length - 1);
       if (alternatives.length === 0) return;
       const key = alternatives.map((alternative) => alternative.term).join(',');
       if (seen.has(key)) return;
       seen.add(key);
       let weight = 0;
-      for (const alternative of alternatives) weight += this.df[alternative.term]!;
-      groups.push({ alternatives, weight, minCost: alternatives[0]!.cost });
+      for (const alternative of alternatives) weight += this.postings.count(alternative.term);
+      groups.push({ alternatives, weight });
     });
     return groups;
   }
 
-  /** `expand` with a small memo: autocomplete sends the same first words with every letter typed. */
   private alternatives(folded: string, last: boolean): Alternative[] {
     const key = (last ? '>' : '=') + folded;
     let alternatives = this.expansions.get(key);
@@ -342,248 +367,156 @@ export class PassageSearch implements SearchIndex {
   /** The word itself, completions if it is being typed, and close spellings; cheapest first. */
   private expand(folded: string, last: boolean): Alternative[] {
     const found = new Map<number, number>();
-    const add = (term: number | undefined, cost: number) => {
-      if (term === undefined) return;
+    const add = (term: number, cost2: number) => {
       const known = found.get(term);
-      if (known === undefined || cost < known) found.set(term, cost);
+      if (known === undefined || cost2 < known) found.set(term, cost2);
     };
-    const term = termOfFolded(folded);
-    if (term) add(this.termIds.get(term), 0);
-    if (folded.length === 0) return [];
+    const name = termOfFolded(folded);
+    if (name !== null) {
+      const term = this.terms.find(name);
+      if (term >= 0) add(term, 0);
+    }
 
     if (last && this.config.prefix && this.config.maxPrefixAlternatives > 0) {
-      for (const word of this.completions(folded)) add(this.words.get(word)!.term, word === folded ? 0 : PREFIX_COST);
+      for (const word of this.completions(folded)) add(this.wordTerms[word]!, PREFIX_COST2);
     }
 
     // Stop words are never looked up with typos: `thw` is not worth a guess.
-    const distance = /\d/.test(folded) || !term ? 0 : Math.min(2, Math.round(folded.length * this.config.fuzzy));
+    const distance = /\d/.test(folded) || name === null ? 0 : Math.min(2, Math.round(folded.length * this.config.fuzzy));
     if (distance > 0 && folded.length >= 5 && this.config.maxTypoAlternatives > 0) {
-      const close: Array<{ term: number; distance: number; count: number }> = [];
-      for (const [word, [entry, edits]] of this.words.fuzzyGet(folded, distance)) {
-        if (word === folded) continue;
-        close.push({ term: entry.term, distance: edits, count: entry.count });
-      }
-      close.sort((a, b) => a.distance - b.distance || b.count - a.count || a.term - b.term);
+      const close: Array<{ term: number; edits: number; count: number }> = [];
+      this.typos.near(folded, distance, (word, edits) => {
+        close.push({ term: this.wordTerms[word]!, edits, count: this.wordCounts[word]! });
+      });
+      close.sort((a, b) => a.edits - b.edits || b.count - a.count || a.term - b.term);
       let taken = 0;
       for (const candidate of close) {
         if (taken >= this.config.maxTypoAlternatives) break;
         if (found.has(candidate.term)) continue;
-        add(candidate.term, candidate.distance);
+        add(candidate.term, 2 * candidate.edits);
         taken++;
       }
     }
     return [...found]
-      .map(([term, cost]) => ({ term, cost }))
-      .sort((a, b) => a.cost - b.cost || this.df[b.term]! - this.df[a.term]! || a.term - b.term);
+      .map(([term, cost2]) => ({ term, cost2 }))
+      .sort((a, b) => a.cost2 - b.cost2 || this.postings.count(b.term) - this.postings.count(a.term) || a.term - b.term);
   }
 
-  /** The most frequent words starting with `prefix` (the prefix itself included if it is a word). */
-  private completions(prefix: string): string[] {
+  /** The most frequent words starting with `prefix`, other than the prefix itself (ties alphabetical). */
+  private completions(prefix: string): number[] {
     const keep = this.config.maxPrefixAlternatives;
-    const cached = this.topCompletions.get(prefix);
-    if (cached) return cached.filter((word) => word !== prefix).slice(0, keep);
-    const top: string[] = [];
-    for (const [word, entry] of this.words.atPrefix(prefix)) {
-      if (word === prefix) continue;
-      insertTop(top, word, keep, (other) => this.words.get(other)!.count, entry.count);
+    const { first, end } = this.words.prefixRange(prefix);
+    const top: number[] = [];
+    const counts = this.wordCounts;
+    for (let word = first; word < end; word++) {
+      const count = counts[word]!;
+      if (top.length >= keep && counts[top[keep - 1]!]! >= count) continue;
+      if (this.words.starts[word + 1]! - this.words.starts[word]! === prefix.length) continue;
+      let at = top.length;
+      while (at > 0 && counts[top[at - 1]!]! < count) at--;
+      top.splice(at, 0, word);
+      if (top.length > keep) top.pop();
     }
     return top;
   }
 
-  /** The cheapest alternative of `group` that passage `doc` contains. */
-  private cheapest(group: Group, doc: number): Alternative | undefined {
-    for (const alternative of group.alternatives) if (this.members.has(alternative.term, doc)) return alternative;
-    return undefined;
-  }
-
   /**
-   * Calls `visit` with a term's passages in FlexSearch's ranked order, fetched in pages
-   * growing fourfold from 64 (most searches stop in the first); stops when `visit`
-   * returns false. Returns false if it was stopped.
+   * One word: its alternatives level by level, cheapest first, each alternative's
+   * heaviest passages found by a scan of its weight bytes; a level only runs if the
+   * cheaper ones left room.
    */
-  private walk(term: number, visit: (doc: number) => boolean): boolean {
-    const total = this.df[term]!;
-    const name = this.terms[term]!;
-    let offset = 0;
-    let page = 64;
-    while (offset < total) {
-      const ids = this.flex.search(name, { limit: page, offset }) as number[];
-      if (ids.length === 0) break;
-      for (let i = 0; i < ids.length; i++) if (!visit(ids[i]!)) return false;
-      offset += ids.length;
-      page *= 4;
-    }
-    return true;
-  }
-
-  /** The passages holding any of the group's alternatives, as a bitset. */
-  private groupBits(group: Group, range?: DocRange): Uint32Array {
-    const bits = new Uint32Array(Math.ceil(this.size / 32));
-    const { offsets, data } = this.members;
-    for (const alternative of group.alternatives) {
-      const start = offsets[alternative.term]!;
-      const end = offsets[alternative.term + 1]!;
-      if (end - start === bits.length && this.members.docCount > 0) {
-        for (let i = 0; i < bits.length; i++) bits[i]! |= data[start + i]!;
-      } else {
-        for (let i = start; i < end; i++) {
-          const doc = data[i]!;
-          bits[doc >>> 5]! |= 1 << (doc & 31);
+  private rankOne(group: Group, limit: number, range?: DocRange): Array<{ doc: number; key: number }> {
+    const top = new TopK(limit);
+    const scratch = this.scratch;
+    const stamp = scratch.nextStamp();
+    const { docs, weights } = this.postings;
+    const alternatives = group.alternatives;
+    let taken = 0;
+    for (let at = 0; at < alternatives.length && !top.full; ) {
+      const cost2 = alternatives[at]!.cost2;
+      // A passage reached by two alternatives of one level counts its heavier one.
+      const level = new Map<number, number>();
+      for (; at < alternatives.length && alternatives[at]!.cost2 === cost2; at++) {
+        const { first, end } = this.postings.slice(alternatives[at]!.term, range);
+        const least = this.postings.threshold(first, end, limit + taken);
+        for (let i = first; i < end; i++) {
+          const weight = weights[i]!;
+          if (weight < least) continue;
+          const doc = docs[i]!;
+          if (scratch.queryMark[doc] === stamp) continue;
+          const key = rankKey(1, cost2, weight, doc);
+          if ((level.get(doc) ?? 0) < key) level.set(doc, key);
         }
       }
+      for (const [doc, key] of level) {
+        scratch.queryMark[doc] = stamp;
+        top.offer(key, doc);
+        taken++;
+      }
     }
-    if (range) clipToRange(bits, range);
-    return bits;
+    return top.sorted();
   }
 
-  private nextStamp(): number {
-    if (++this.stamp === 0xffffffff) {
-      this.seen.fill(0);
-      this.stamp = 1;
-    }
-    return this.stamp;
-  }
-
-  private rank(groups: Group[], limit: number, range?: DocRange): Candidate[] {
-    const stamp = this.nextStamp();
-    const seen = this.seen;
-    const inRange = range ? (doc: number) => doc >= range.first && doc < range.end : () => true;
-
-    // Within one article of ordinary size, checking each passage beats walking the
-    // words' passages over the whole corpus: best matches first, then reading order.
-    if (range && range.end - range.first <= PARTIAL_SCAN) {
-      const hits: Candidate[] = [];
-      for (let doc = range.first; doc < range.end; doc++) {
-        let matched = 0;
-        let cost = 0;
-        for (const group of groups) {
-          const found = this.cheapest(group, doc);
-          if (found) {
-            matched++;
-            cost += found.cost;
+  /** Several words: every alternative's passages accumulated per passage, then the best `limit` kept. */
+  private rankMany(groups: Group[], limit: number, range?: DocRange): Array<{ doc: number; key: number }> {
+    const scratch = this.scratch;
+    const { queryMark, groupMark, matched, cost2: costs, weight: weights, groupCost2, groupWeight, touched } = scratch;
+    const { docs, weights: postingWeights } = this.postings;
+    const query = scratch.nextStamp();
+    let reached = 0;
+    for (const group of groups) {
+      const stamp = scratch.nextStamp();
+      for (const { term, cost2 } of group.alternatives) {
+        const { first, end } = this.postings.slice(term, range);
+        for (let i = first; i < end; i++) {
+          const doc = docs[i]!;
+          const weight = postingWeights[i]!;
+          if (queryMark[doc] !== query) {
+            queryMark[doc] = query;
+            matched[doc] = 0;
+            costs[doc] = 0;
+            weights[doc] = 0;
+            touched[reached++] = doc;
+          }
+          if (groupMark[doc] !== stamp) {
+            groupMark[doc] = stamp;
+            matched[doc]!++;
+            costs[doc]! += cost2;
+            weights[doc]! += weight;
+            groupCost2[doc] = cost2;
+            groupWeight[doc] = weight;
+          } else if (groupCost2[doc] === cost2 && weight > groupWeight[doc]!) {
+            weights[doc]! += weight - groupWeight[doc]!;
+            groupWeight[doc] = weight;
           }
         }
-        if (matched > 0) hits.push({ doc, matched, cost, order: doc });
-      }
-      return hits.sort(byRank).slice(0, limit);
-    }
-
-    // One word: its alternatives' passages, cheapest alternative first.
-    if (groups.length === 1) {
-      const hits: Candidate[] = [];
-      for (const alternative of groups[0]!.alternatives) {
-        const more = this.walk(alternative.term, (doc) => {
-          if (seen[doc] === stamp || !inRange(doc)) return true;
-          seen[doc] = stamp;
-          hits.push({ doc, matched: 1, cost: alternative.cost, order: hits.length });
-          return hits.length < limit;
-        });
-        if (!more) break;
-      }
-      return hits;
-    }
-
-    // Several words: which passages hold every word (or an alternative of it), as a bitset;
-    // then walk the rarest word's ranked passages and keep those.
-    const sets = groups.map((group) => this.groupBits(group, range));
-    const all = Uint32Array.from(sets[0]!);
-    for (const set of sets.slice(1)) for (let i = 0; i < all.length; i++) all[i]! &= set[i]!;
-    const fullCount = popcount(all);
-
-    let driverIndex = 0;
-    groups.forEach((group, index) => {
-      if (group.weight < groups[driverIndex]!.weight) driverIndex = index;
-    });
-    const driver = groups[driverIndex]!;
-    const others = groups.filter((_, index) => index !== driverIndex);
-    const otherMinCost = others.reduce((sum, group) => sum + group.minCost, 0);
-
-    const full: Candidate[] = [];
-    let order = 0;
-    if (fullCount > 0) {
-      for (const alternative of driver.alternatives) {
-        // Any passage still to come costs at least `bound`: stop once `limit` passages cost no more.
-        const bound = alternative.cost + otherMinCost;
-        let cheap = 0;
-        for (const candidate of full) if (candidate.cost <= bound) cheap++;
-        if (cheap >= limit || full.length >= fullCount) break;
-        const more = this.walk(alternative.term, (doc) => {
-          if (seen[doc] === stamp || ((all[doc >>> 5]! >>> (doc & 31)) & 1) === 0) return true;
-          seen[doc] = stamp;
-          let cost = alternative.cost;
-          for (const group of others) cost += this.cheapest(group, doc)!.cost;
-          full.push({ doc, matched: groups.length, cost, order: order++ });
-          if (cost <= bound) cheap++;
-          return cheap < limit && full.length < fullCount;
-        });
-        if (!more) break;
       }
     }
-    full.sort(byRank);
-    if (full.length >= limit) return full.slice(0, limit);
-
-    // Not enough passages with every word: add those with some of them, most words first.
-    const partial: Candidate[] = [];
-    const consider = (doc: number) => {
-      if (seen[doc] === stamp) return;
-      seen[doc] = stamp;
-      let matched = 0;
-      let cost = 0;
-      groups.forEach((group, index) => {
-        if (((sets[index]![doc >>> 5]! >>> (doc & 31)) & 1) === 1) {
-          matched++;
-          cost += this.cheapest(group, doc)!.cost;
-        }
-      });
-      if (matched > 0) partial.push({ doc, matched, cost, order: order++ });
-    };
-    for (const group of [...groups].sort((a, b) => a.weight - b.weight)) {
-      let scanned = 0;
-      for (const alternative of group.alternatives) {
-        this.walk(alternative.term, (doc) => {
-          if (inRange(doc)) consider(doc);
-          return ++scanned < PARTIAL_SCAN;
-        });
-        if (scanned >= PARTIAL_SCAN) break;
-      }
+    const top = new TopK(limit);
+    for (let i = 0; i < reached; i++) {
+      const doc = touched[i]!;
+      top.offer(rankKey(matched[doc]!, costs[doc]!, weights[doc]!, doc), doc);
     }
-    partial.sort(byRank);
-    return full.concat(partial.slice(0, limit - full.length));
+    return top.sorted();
   }
 
-  private hit(candidate: Candidate, groups: Group[]): SearchHit {
-    const passage = this.corpus.passages[candidate.doc]!;
+  private hit(doc: number, key: number, groups: Group[]): SearchHit {
+    const passage = this.corpus.passages[doc]!;
+    const head = Math.floor(key / DOC_SPAN / WEIGHT_SPAN);
+    const matched = Math.floor(head / COST_SPAN);
+    const cost2 = COST_SPAN - 1 - (head % COST_SPAN);
     const terms = new Set<string>();
     for (const group of groups) {
-      for (const alternative of group.alternatives) {
-        if (this.members.has(alternative.term, candidate.doc)) terms.add(this.terms[alternative.term]!);
-      }
+      for (const { term } of group.alternatives) if (this.postings.find(term, doc) >= 0) terms.add(this.terms.at(term));
     }
     return {
       ref: passage.ref,
       articleId: passage.articleId,
       paragraph: passage.paragraph,
-      score: candidate.matched + 0.5 / (1 + candidate.cost),
+      score: matched + 0.5 / (1 + cost2 / 2),
       terms: [...terms],
     };
   }
-}
-
-function byRank(a: Candidate, b: Candidate): number {
-  return b.matched - a.matched || a.cost - b.cost || a.order - b.order;
-}
-
-/** Keeps `top` as the `keep` most frequent words, most frequent first (ties alphabetical, so the order never depends on how the vocabulary was loaded). */
-function insertTop(top: string[], word: string, keep: number, countOf: (word: string) => number, count: number): void {
-  const before = (other: string) => {
-    const otherCount = countOf(other);
-    return otherCount > count || (otherCount === count && other < word);
-  };
-  if (top.length >= keep && before(top[top.length - 1]!)) return;
-  let at = top.length;
-  while (at > 0 && !before(top[at - 1]!)) at--;
-  top.splice(at, 0, word);
-  if (top.length > keep) top.pop();
 }
 
 export function buildSearchIndex(corpus: SearchCorpus, config: SearchConfig = DEFAULT_SEARCH_CONFIG): SearchIndex {
