@@ -8,8 +8,8 @@ export interface RecordStore<T> {
   get(key: string): Promise<T | undefined>;
   set(key: string, record: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Every valid record; one that cannot be read is set aside as it is met, and the others go on. */
-  entries(): AsyncGenerator<[string, T]>;
+  /** Every valid record (of the keys `keep` takes); one that cannot be read is set aside as it is met, and the others go on. */
+  entries(keep?: (key: string) => boolean): AsyncGenerator<[string, T]>;
 }
 
 export function recordStore<S extends z.ZodType>(
@@ -49,8 +49,8 @@ export function recordStore<S extends z.ZodType>(
     async delete(key) {
       await namespace.delete(key);
     },
-    async *entries() {
-      for await (const [key, stored] of namespace.entries()) {
+    async *entries(keep) {
+      for await (const [key, stored] of namespace.entries(keep)) {
         let record: z.output<S> | undefined;
         try {
           record = await check(key, stored);

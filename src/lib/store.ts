@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import KeyvPostgres from '@keyv/postgres';
@@ -31,8 +32,12 @@ export interface Namespace {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Every live record of this namespace only, with the keys as they were set; an unreadable one as an UnreadableValue. */
-  entries(): AsyncGenerator<[string, unknown]>;
+  /**
+   * Every live record of this namespace only, with the keys as they were set; an unreadable one as an
+   * UnreadableValue. Read a page at a time; a key `keep` refuses is skipped before its value is decoded
+   * (a shard process lists every server's keys, and reads only its own servers' records).
+   */
+  entries(keep?: (key: string) => boolean): AsyncGenerator<[string, unknown]>;
   /** Moves a record that cannot be used into the `quarantine` namespace, with its text and why, for QUARANTINE_MS. */
   setAside(key: string, raw: string, reason: string): Promise<void>;
 }
@@ -77,6 +82,8 @@ export interface StoreOptions {
  * call given up there would still run later; it fails by itself when the file cannot be written.
  */
 const CALL_MS = 2_000;
+/** Records listed per round trip: 100,000 records are 20 round trips of a few megabytes. */
+const LIST_PAGE = 5_000;
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 /** How long a record set aside is kept for someone to look at. */
 const QUARANTINE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -89,8 +96,12 @@ interface Backend {
   adapter: KeyvSqlite | KeyvPostgres | KeyvRedis<string>;
   /** Where a namespace's record lives: the keys one Keyv per namespace wrote before, so existing data stays readable. */
   keyOf(name: string, key: string): string;
-  /** Every record of a namespace as stored, `[key as set, stored text]`, each round trip made through `step`. */
-  list(name: string, step: Step): Promise<Array<[string, string]>>;
+  /**
+   * Every record of a namespace as stored, `[key as set, stored text]`, a page of about LIST_PAGE at a time,
+   * each round trip made through `step`: one round trip stays within CALL_MS however many records there are.
+   * A record written or deleted while the pages are read does not disturb the others.
+   */
+  list(name: string, step: Step): AsyncGenerator<Array<[string, string]>>;
   claim(key: string, owner: string): Promise<boolean>;
   release(key: string, owner: string): Promise<void>;
   /** Who holds a claim, if anyone. */
@@ -140,21 +151,23 @@ function redisBackend(url: string): Backend {
     },
     // A namespaced Keyv prefixed `name:`, and @keyv/redis then added its own `name::`.
     keyOf: (name, key) => adapter.createKeyPrefix(`${name}:${key}`, name),
-    async list(name, step) {
+    // SCAN returns every key that exists throughout, whatever is written or deleted meanwhile.
+    async *list(name, step) {
       const prefix = adapter.createKeyPrefix('', name);
-      const listed: Array<[string, string]> = [];
       let cursor = '0';
       do {
-        const page = await step(() => client.scan(cursor, { MATCH: `${prefix}*`, COUNT: 1_000, TYPE: 'string' }));
+        const page = await step(() => client.scan(cursor, { MATCH: `${prefix}*`, COUNT: LIST_PAGE, TYPE: 'string' }));
         cursor = String(page.cursor);
         if (page.keys.length === 0) continue;
         const values = await step(() => client.mGet(page.keys));
+        const listed: Array<[string, string]> = [];
         page.keys.forEach((key, index) => {
           const raw = values[index];
+          // Deleted since the SCAN: gone, not listed.
           if (typeof raw === 'string') listed.push([key.slice(prefix.length), raw]);
         });
+        yield listed;
       } while (cursor !== '0');
-      return listed;
     },
     async claim(key, owner) {
       const client = await adapter.getClient();
@@ -192,7 +205,8 @@ const SQL = {
     owner: `SELECT owner FROM ${CLAIMS_TABLE} WHERE key = ?`,
     release: `DELETE FROM ${CLAIMS_TABLE} WHERE key = ? AND owner = ?`,
     swap: `UPDATE ${CLAIMS_TABLE} SET owner = ? WHERE key = ? AND owner = ?`,
-    list: 'SELECT key, value FROM keyv WHERE substr(key, 1, ?) = ?',
+    // SQLite compares text bytewise, so the table's own key index serves a prefix range.
+    list: 'SELECT key, value FROM keyv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
     expiring: `SELECT key, value FROM keyv WHERE value LIKE '%"expires":%'`,
     deleteIfUnchanged: 'DELETE FROM keyv WHERE key = ? AND value = ?',
   },
@@ -201,7 +215,12 @@ const SQL = {
     owner: `SELECT owner FROM ${CLAIMS_TABLE} WHERE key = $1`,
     release: `DELETE FROM ${CLAIMS_TABLE} WHERE key = $1 AND owner = $2`,
     swap: `UPDATE ${CLAIMS_TABLE} SET owner = $1 WHERE key = $2 AND owner = $3`,
-    list: 'SELECT key, value FROM public.keyv WHERE substr(key, 1, $1) = $2',
+    // Under the database's collation (say en_US) `daily:x` need not sort between `daily:` and `daily;`:
+    // the prefix range is taken bytewise, along an index of its own ("C" is PostgreSQL's bytewise collation).
+    // Built by the first listing (about 0.1 s per 100,000 rows, writes wait meanwhile); on a table of
+    // millions of rows that can outlast CALL_MS, and then it is to be created by hand once.
+    listIndex: 'CREATE INDEX IF NOT EXISTS keyv_key_bytewise ON public.keyv (key COLLATE "C")',
+    list: 'SELECT key, value FROM public.keyv WHERE key COLLATE "C" >= $1 AND key COLLATE "C" < $2 ORDER BY key COLLATE "C" LIMIT $3',
     expiring: `SELECT key, value FROM public.keyv WHERE value LIKE '%"expires":%'`,
     deleteIfUnchanged: 'DELETE FROM public.keyv WHERE key = $1 AND value = $2',
   },
@@ -217,6 +236,17 @@ function expiresOf(raw: string): number | undefined {
   }
 }
 
+/**
+ * @keyv/postgres makes its pg Pool itself and gives no handle on it, and a Pool without an 'error'
+ * listener ends the process when the server closes a connection it keeps idle (a PostgreSQL restart,
+ * a failover). pg-pool calls its `log` option as a method of the pool, first before it opens any
+ * connection: there the listener goes on. The pool has dropped that connection by then and opens
+ * another for the next call, which reports any outage itself.
+ */
+function listenForPoolErrors(this: EventEmitter): void {
+  if (this.listenerCount('error') === 0) this.on('error', () => undefined);
+}
+
 function sqlBackend(dialect: 'sqlite' | 'postgres', url: string): Backend {
   let adapter: KeyvSqlite | KeyvPostgres;
   let broken = false;
@@ -229,7 +259,7 @@ function sqlBackend(dialect: 'sqlite' | 'postgres', url: string): Backend {
     // Bounded by the driver, so that a call given up is not applied later: waiting for a connection
     // (the pool's queue included) gives up before sending, and the server cancels a statement that runs
     // too long. Only a network that stops answering mid-query is left to the client-side query timeout.
-    adapter = new KeyvPostgres({ uri: url, connectionTimeoutMillis: CALL_MS, statement_timeout: CALL_MS, query_timeout: CALL_MS + 1_000 });
+    adapter = new KeyvPostgres({ uri: url, connectionTimeoutMillis: CALL_MS, statement_timeout: CALL_MS, query_timeout: CALL_MS + 1_000, log: listenForPoolErrors });
   }
   // Both report only a failed start this way (opening the file, creating the table), and then keep
   // failing: the next call opens a new adapter.
@@ -242,25 +272,59 @@ function sqlBackend(dialect: 'sqlite' | 'postgres', url: string): Backend {
   const query = async <Row = { owner: string }>(text: string, params: Array<string | number>): Promise<Row[]> => adapter.query(text, params);
 
   const statements = SQL[dialect];
-  let claimsReady: Promise<void> | undefined;
+  /** Runs `ddl` (CREATE … IF NOT EXISTS) before the first call that needs it, and again after a failure. */
+  const once = (ddl: string) => {
+    let ready: Promise<void> | undefined;
+    return async () => {
+      ready ??= query(ddl, []).then(
+        () => undefined,
+        (error: { code?: string }) => {
+          ready = undefined;
+          if (!ALREADY_EXISTS.includes(error.code ?? '')) throw error;
+        },
+      );
+      await ready;
+    };
+  };
+  const claimsTable = once(`CREATE TABLE IF NOT EXISTS ${CLAIMS_TABLE} (key VARCHAR(255) PRIMARY KEY, owner TEXT NOT NULL)`);
   const claims = async (text: string, params: string[]) => {
-    claimsReady ??= query(`CREATE TABLE IF NOT EXISTS ${CLAIMS_TABLE} (key VARCHAR(255) PRIMARY KEY, owner TEXT NOT NULL)`, []).then(
-      () => undefined,
-      (error: { code?: string }) => {
-        claimsReady = undefined;
-        if (!ALREADY_EXISTS.includes(error.code ?? '')) throw error;
-      },
-    );
-    await claimsReady;
+    await claimsTable();
     return query(text, params);
   };
+  const listIndex = dialect === 'postgres' ? once(SQL.postgres.listIndex) : async () => undefined;
+  // SQLite's default journal syncs the disk twice per write, and a burst of votes queues behind those
+  // syncs (a p99 first response of 180 ms with 50 clicks at once). With a write-ahead log a write is
+  // one append, still safe if the process is killed; only a power cut may lose the last writes.
+  const walJournal = once('PRAGMA journal_mode = WAL');
+  const syncOnCheckpoint = once('PRAGMA synchronous = NORMAL');
 
   return {
     adapter,
+    ready:
+      dialect === 'sqlite'
+        ? async () => {
+            await walJournal();
+            await syncOnCheckpoint();
+          }
+        : undefined,
     keyOf: (name, key) => `${name}:${key}`,
-    async list(name, step) {
-      const rows = await step(() => query<{ key: string; value: string }>(statements.list, [name.length + 1, `${name}:`]));
-      return rows.map((row) => [row.key, row.value]);
+    // Keyset pages over the bytewise range of keys `name:…` (up to `name;`): each page starts, through the
+    // index, at the last key of the one before, so the pages together read the namespace once whatever its
+    // size. The start is inclusive (the first page starts at `name:` itself), so that key is skipped when met again.
+    async *list(name, step) {
+      const prefix = `${name}:`;
+      const end = `${name};`;
+      let from = prefix;
+      for (;;) {
+        const rows = await step(async () => {
+          await listIndex();
+          return query<{ key: string; value: string }>(statements.list, [from, end, LIST_PAGE]);
+        });
+        const page = rows.filter((row) => row.key !== from || from === prefix).map((row): [string, string] => [row.key, row.value]);
+        if (page.length > 0) yield page;
+        if (rows.length < LIST_PAGE) return;
+        from = rows.at(-1)!.key;
+      }
     },
     async claim(key, owner) {
       await claims(statements.insert, [key, owner]);
@@ -401,17 +465,18 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
       async delete(key) {
         await remove(key);
       },
-      async *entries() {
+      async *entries(keep = () => true) {
         // Every backend lists `name:key`; the prefix check keeps out any other namespace's keys.
         const prefix = `${name}:`;
-        // Read in full before yielding: a caller deleting as it goes must not change what is listed.
-        const listed = await open().backend.list(name, call);
-        for (const [storedKey, raw] of listed) {
-          if (!storedKey.startsWith(prefix)) continue;
-          const key = storedKey.slice(prefix.length);
-          const { value, expired } = await decode(raw);
-          if (expired) await remove(key);
-          else yield [key, value];
+        for await (const page of open().backend.list(name, call)) {
+          for (const [storedKey, raw] of page) {
+            if (!storedKey.startsWith(prefix)) continue;
+            const key = storedKey.slice(prefix.length);
+            if (!keep(key)) continue;
+            const { value, expired } = await decode(raw);
+            if (expired) await remove(key);
+            else yield [key, value];
+          }
         }
       },
       async setAside(key, raw, reason) {

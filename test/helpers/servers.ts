@@ -140,12 +140,28 @@ export async function startPostgres(): Promise<TestServer> {
   const [command, ...args] = wrap(['postgres', '-D', path.join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']);
   const child = spawn(command!, args, { stdio: 'ignore', detached: true });
   await waitForPort(port, child, 'postgres');
+  await waitUntilAccepting(path.join(dir, 'data'), child);
   // SIGTERM is PostgreSQL's smart shutdown: it lets the last pooled connections close first.
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     connections: async () => postgresClientBackends(path.join(dir, 'data')),
     stop: stopper(child, dir, 'SIGTERM'),
   };
+}
+
+/**
+ * PostgreSQL listens before it accepts connections ("the database system is starting up", 57P03, for a
+ * moment after): the status it writes on the 8th line of postmaster.pid turns `ready` when it accepts them.
+ */
+async function waitUntilAccepting(dataDir: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`postgres exited with code ${child.exitCode}`);
+    const status = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim();
+    if (status === 'ready') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('postgres did not accept connections within 20 s');
 }
 
 /**

@@ -428,8 +428,8 @@ export function createDailyService(deps: DailyDeps) {
   async function loadAll(at: number): Promise<void> {
     const counts = { schedules: 0, catchUps: 0, resumed: 0 };
     try {
-      for await (const [guildId, schedule] of daily.allSchedules()) {
-        if (!poster.holdsGuild(guildId) || schedule.pausedReason || scheduler.has(guildId)) continue;
+      for await (const [guildId, schedule] of daily.allSchedules((guildId) => poster.holdsGuild(guildId))) {
+        if (schedule.pausedReason || scheduler.has(guildId)) continue;
         try {
           const held = hold(guildId, schedule, at);
           if (held === 'caught up') counts.catchUps += 1;

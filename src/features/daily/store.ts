@@ -118,8 +118,8 @@ export function createDailyStore(store: Store, logger: Logger) {
     },
     /** Why the server's schedule was set aside, when it could not be read. */
     setAsideNote: (guildId: string) => notes.get(guildId),
-    /** Every stored schedule, as `[guildId, schedule]`. */
-    allSchedules: () => schedules.entries(),
+    /** The stored schedule of every server `holds` takes, as `[guildId, schedule]`; the others' records are not read. */
+    allSchedules: (holds: (guildId: string) => boolean) => schedules.entries(holds),
     async getRotation(guildId: string): Promise<Rotation> {
       return (await rotations.get(guildId)) ?? { cycle: 0, used: [] };
     },

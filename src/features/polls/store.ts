@@ -79,9 +79,9 @@ export function createPollStore(store: Store, logger: Logger, now: () => number 
     pollsOf(guildId: string): Promise<PollIndexEntry[]> {
       return entriesOf(guildId);
     },
-    /** Every open poll of every server, for start-up. */
-    async *openPolls(): AsyncGenerator<{ guildId: string; entry: PollIndexEntry }> {
-      for await (const [guildId, index] of indexes.entries()) {
+    /** Every open poll of the servers `holds` takes, for start-up; the other servers' indexes are not read. */
+    async *openPolls(holds: (guildId: string) => boolean): AsyncGenerator<{ guildId: string; entry: PollIndexEntry }> {
+      for await (const [guildId, index] of indexes.entries(holds)) {
         for (const entry of index.polls) if (entry.closedAt === null) yield { guildId, entry };
       }
     },
