@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { expect } from 'vitest';
-import { startLoopback, type InteractionRun, type Loopback, type MessageRecord } from '@marginalia/loopback';
+import { startLoopback, type Loopback, type MessageRecord } from '@marginalia/loopback';
 import { deployToLoopback, startBotProcess, type BotProcess, type BotProcessOptions } from '../../tools/bot-process.js';
 
 export interface Session {
@@ -111,10 +111,3 @@ export async function newServer(session: Session, name: string): Promise<TestSer
   return { guildId: guild.id, channelId: channel.id, admin: admin.id, member: member.id };
 }
 
-/** Milliseconds from the interaction to the bot's first response (a reply or a deferral); Infinity when none came in time. */
-export async function firstResponseMs(run: InteractionRun, timeoutMs = 10_000): Promise<number> {
-  return run.response(timeoutMs).then(
-    ({ at }) => at - run.record.createdAt,
-    () => Infinity,
-  );
-}

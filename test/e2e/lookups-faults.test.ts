@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRun, MessageRecord } from '@marginalia/loopback';
 import { hasBinary, serversRequired } from '../helpers/servers.js';
 import { startSlowRedis, type SlowRedis } from '../helpers/slow-proxy.js';
-import { customIdOf, expectCleanRun, firstResponseMs, startSession, textOf, type Session } from './harness.js';
+import { customIdOf, expectCleanRun, startSession, textOf, type Session } from './harness.js';
 
 // Lookups under faults (SPEC section 12): answered before the store, refusals in one sentence,
 // cooldowns on what posts to the channel, and no token in the logs whatever fails.
@@ -30,7 +30,7 @@ describe('on a store that takes 1.5 s a round trip', () => {
 
   it.runIf(enabled)('GIVEN a server’s first search THEN it is acknowledged after the one settings read, and the results follow', async () => {
     const run = await slash({ user: 'member', name: 'passage', subcommand: 'search', options: { query: 'Putin Kazakhstan' } });
-    const ms = await firstResponseMs(run);
+    const ms = await run.firstResponseMs(10_000);
     expect(ms).toBeLessThan(3_000);
     const reply = await run.reply(10_000);
     expect(reply.ephemeral).toBe(true);
@@ -49,7 +49,7 @@ describe('on a store that takes 1.5 s a round trip', () => {
     const shown = await runs[1]![1].reply(10_000);
     runs.push(['Next page', await session.lb.driver.click({ user: 'member', message: search, customId: customIdOf(search, /^passage:page:.*:next$/) })]);
     runs.push(['Next paragraph', await session.lb.driver.click({ user: 'member', message: shown, customId: customIdOf(shown, /:next$/) })]);
-    for (const [name, run] of runs) expect(await firstResponseMs(run), name).toBeLessThan(STORE_DELAY_MS);
+    for (const [name, run] of runs) expect(await run.firstResponseMs(10_000), name).toBeLessThan(STORE_DELAY_MS);
     for (const [, run] of runs) await run.reply(10_000);
     expect(textOf(session.lb.world.message(search.id)!)).toMatch(/Page 2 of/);
   }, 30_000);

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRun, MessageRecord } from '@marginalia/loopback';
 import { freePort, hasBinary, serversRequired, startRedis, type RedisServer } from '../helpers/servers.js';
 import { startSlowRedis, type SlowRedis } from '../helpers/slow-proxy.js';
-import { componentsOf, customIdOf, firstResponseMs, newServer, startSession, textOf, type Session, type TestServer } from './harness.js';
+import { componentsOf, customIdOf, newServer, startSession, textOf, type Session, type TestServer } from './harness.js';
 
 const STORAGE_DOWN = "The bot's storage is unavailable right now. Try again in a minute.";
 const redisAvailable = hasBinary('redis-server') || serversRequired;
@@ -41,7 +41,7 @@ async function throughAnOutage(session: Session, healthPort: number, fault: { be
     search: await command(session, polling, 'member', { name: 'passage', subcommand: 'search', options: { query: 'CSTO' } }),
     vote: await vote(),
   };
-  const latencies = Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([key, run]) => [key, await firstResponseMs(run, 6_000)] as const)));
+  const latencies = Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([key, run]) => [key, await run.firstResponseMs(6_000)] as const)));
   for (const [key, ms] of Object.entries(latencies)) expect(ms, `${name}: first response to ${key}`).toBeLessThan(3_000);
   // /articles needs nothing from the store.
   expect(textOf(await runs.articles.reply())).toContain('former-kazakhstan');
@@ -136,7 +136,7 @@ describe.skipIf(!redisAvailable)('every command and button on a store that takes
   /** Runs one interaction, records its first response, and gives its visible reply. */
   async function timed(what: string, run: Promise<InteractionRun>): Promise<MessageRecord> {
     const started = await run;
-    const ms = await firstResponseMs(started, 6_000);
+    const ms = await started.firstResponseMs(6_000);
     timings.push([what, ms]);
     expect(ms, `first response to ${what}`).toBeLessThan(3_000);
     // Only the acknowledgement has a deadline; what follows may take several store calls.
@@ -146,7 +146,7 @@ describe.skipIf(!redisAvailable)('every command and button on a store that takes
   const click = (what: string, message: MessageRecord, customId: string, user = server.member) => timed(what, session.lb.driver.click({ user, message: message.id, customId }));
   async function autocomplete(what: string, input: Omit<SlashInput, 'user' | 'channel'> & { focused: string }) {
     const run = session.lb.driver.autocompleteRun({ ...input, user: server.member, channel: server.channelId });
-    const ms = await firstResponseMs(run, 6_000);
+    const ms = await run.firstResponseMs(6_000);
     timings.push([`autocomplete ${what}`, ms]);
     expect(ms, `autocomplete of ${what}`).toBeLessThan(3_000);
   }

@@ -1,6 +1,7 @@
 // Records to the JSON shapes Discord sends (REST bodies and gateway payloads).
 import {
   ChannelType,
+  ForumLayoutType,
   InteractionType,
   Locale,
   MessageReferenceType,
@@ -8,6 +9,11 @@ import {
   type APIApplicationCommandOption,
   type APIEmbed,
   type APIGuild,
+  type APIGuildCategoryChannel,
+  type APIGuildForumChannel,
+  type APIGuildStageVoiceChannel,
+  type APIGuildVoiceChannel,
+  type APINewsChannel,
   type APIGuildMember,
   type APIMessageInteractionMetadata,
   type APIMessageTopLevelComponent,
@@ -118,27 +124,49 @@ function renderThread(world: Lookup, channel: ChannelRecord): APIThreadChannel {
   };
 }
 
-/** A channel that is not a thread: the world's are all text channels. */
-function renderTextChannel(channel: ChannelRecord): APITextChannel {
+type GuildChannel = APITextChannel | APINewsChannel | APIGuildVoiceChannel | APIGuildStageVoiceChannel | APIGuildCategoryChannel | APIGuildForumChannel;
+
+/** A channel that is not a thread, with the fields Discord sends for its type. */
+function renderGuildChannel(channel: ChannelRecord): GuildChannel {
   if (channel.thread) throw new Error(`loopback: channel ${channel.id} is a thread`);
-  return {
+  const base = {
     id: channel.id,
     guild_id: channel.guildId,
-    type: ChannelType.GuildText,
     name: channel.name,
     position: channel.position,
-    parent_id: channel.parentId,
     permission_overwrites: renderOverwrites(channel),
     flags: NO_FLAGS,
     nsfw: false,
-    rate_limit_per_user: 0,
-    last_message_id: channel.lastMessageId,
-    topic: channel.topic,
   };
+  const chat = { parent_id: channel.parentId, rate_limit_per_user: 0, last_message_id: channel.lastMessageId };
+  const voice = { ...chat, bitrate: 64_000, user_limit: 0, rtc_region: null };
+  switch (channel.type) {
+    case ChannelType.GuildCategory:
+      return { ...base, type: ChannelType.GuildCategory, parent_id: null };
+    case ChannelType.GuildVoice:
+      return { ...base, ...voice, type: ChannelType.GuildVoice };
+    case ChannelType.GuildStageVoice:
+      return { ...base, ...voice, type: ChannelType.GuildStageVoice };
+    case ChannelType.GuildForum:
+      return {
+        ...base,
+        ...chat,
+        type: ChannelType.GuildForum,
+        topic: channel.topic,
+        available_tags: [],
+        default_reaction_emoji: null,
+        default_sort_order: null,
+        default_forum_layout: ForumLayoutType.NotSet,
+      };
+    case ChannelType.GuildAnnouncement:
+      return { ...base, ...chat, type: ChannelType.GuildAnnouncement, topic: channel.topic };
+    default:
+      return { ...base, ...chat, type: ChannelType.GuildText, topic: channel.topic };
+  }
 }
 
-export function renderChannel(world: Lookup, channel: ChannelRecord): APITextChannel | APIThreadChannel {
-  return channel.thread ? renderThread(world, channel) : renderTextChannel(channel);
+export function renderChannel(world: Lookup, channel: ChannelRecord): GuildChannel | APIThreadChannel {
+  return channel.thread ? renderThread(world, channel) : renderGuildChannel(channel);
 }
 
 export function renderGuild(guild: GuildRecord): APIGuild {
@@ -188,11 +216,11 @@ export function renderGuildCreate(world: Lookup, guild: GuildRecord): GatewayGui
     ...renderGuild(guild),
     unavailable: false,
     large: false,
-    member_count: guild.members.size,
+    member_count: Math.max(guild.memberCount ?? 0, guild.members.size),
     joined_at: botMember?.joinedAt ?? guild.createdAt,
     // With only the Guilds intent Discord sends the bot's own member (and few others).
     members: botMember ? [renderMember(world, botMember)] : [],
-    channels: channels.filter((c) => !c.thread).map(renderTextChannel),
+    channels: channels.filter((c) => !c.thread).map(renderGuildChannel),
     threads: channels.filter((c) => c.thread).map((c) => renderThread(world, c)),
     presences: [],
     voice_states: [],

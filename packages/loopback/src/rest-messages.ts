@@ -12,6 +12,9 @@ import type { ChannelRecord, MessageRecord } from './types.js';
 /** Flags a bot may set on a channel message. */
 const CHANNEL_MESSAGE_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
 
+/** Channels that hold no messages of their own: a category, and forums, whose posts are threads. */
+const WITHOUT_MESSAGES = new Set<ChannelType>([ChannelType.GuildCategory, ChannelType.GuildForum, ChannelType.GuildMedia, ChannelType.GuildDirectory]);
+
 function sendPermission(channel: ChannelRecord): bigint {
   return channel.thread ? P.SendMessagesInThreads : P.SendMessages;
 }
@@ -20,6 +23,7 @@ function sendPermission(channel: ChannelRecord): bigint {
 function checkedBody(ctx: RouteContext, channel: ChannelRecord, permissions: bigint): MessageBody {
   const body = bodyObject(ctx) as MessageBody;
   enforce(ctx, checkMessage(body));
+  if (WITHOUT_MESSAGES.has(channel.type)) throw new ApiError(400, Codes.CannotSendMessagesInNonTextChannel, 'Cannot send messages in a non-text channel');
   if (!has(permissions, sendPermission(channel))) throw missingPermissions();
   if (body.embeds?.length && !has(permissions, P.EmbedLinks)) throw missingPermissions();
   if (ctx.files.length && !has(permissions, P.AttachFiles)) throw missingPermissions();

@@ -53,6 +53,14 @@ export class InteractionRun {
     return waitUntil(this.world, 'change', () => this.#orRefused(this.record.callbacks[0]), `the bot's response to ${this.label}`, timeoutMs);
   }
 
+  /** Milliseconds from the interaction to its first callback; Infinity when none came in time (or it was refused). */
+  firstResponseMs(timeoutMs = this.timeoutMs): Promise<number> {
+    return this.response(timeoutMs).then(
+      ({ at }) => at - this.record.createdAt,
+      () => Infinity,
+    );
+  }
+
   /**
    * The visible reply: the message, the deferred reply once edited, the updated message,
    * or after a deferred update whichever comes first of an edit or a follow-up.

@@ -39,6 +39,8 @@ export interface GuildRecord {
   /** In position order; the first is @everyone, whose id is the guild's. */
   roles: RoleRecord[];
   members: Map<string, MemberRecord>;
+  /** The member count Discord reports when the world holds fewer members than the server has. */
+  memberCount?: number;
   createdAt: string;
 }
 
@@ -52,7 +54,7 @@ export interface Overwrite {
 export interface ChannelRecord {
   id: string;
   guildId: string;
-  /** GuildText for channels; PublicThread or PrivateThread for threads. */
+  /** A guild channel type (text, announcement, voice, stage, category, forum); PublicThread or PrivateThread for threads. */
   type: ChannelType;
   name: string;
   position: number;

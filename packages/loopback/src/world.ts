@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ChannelType, GatewayDispatchEvents } from 'discord-api-types/v10';
+import { accessOverwrites, channelTemplates, roleTemplates, type GuildChannelKind } from './guild-template.js';
 import { channelPermissions } from './permissions.js';
 import { renderChannel, renderGuildCreate, renderMember, renderRole } from './render.js';
 import { snowflake } from './snowflake.js';
@@ -23,6 +24,18 @@ export interface Dispatch {
 }
 
 type Named<T, K extends string> = Record<string, T> & Record<K, T>;
+
+/** What a guild added with addGuild holds besides @everyone, the bot and its role. */
+export interface GuildOptions {
+  /** Channels of mixed types (text, announcement, forum, voice, stage, categories), `general` first; default 1 (`general` only). */
+  channels?: number;
+  /** Roles besides @everyone and the bot's (Moderators, Readers, Regulars, …); default 0. */
+  roles?: number;
+  /** The member count Discord reports; the world holds only the owner and the bot as members. Default: the members held. */
+  memberCount?: number;
+  /** Default: the default guild's @everyone permissions. */
+  everyonePermissions?: bigint;
+}
 
 /**
  * Everything the fake Discord knows. Changes made through these methods emit the
@@ -139,12 +152,12 @@ export class World extends EventEmitter implements Lookup {
     return guild;
   }
 
-  createChannel(guildId: string, name: string, overwrites: Overwrite[] = []): ChannelRecord {
+  createChannel(guildId: string, name: string, overwrites: Overwrite[] = [], type: GuildChannelKind = ChannelType.GuildText): ChannelRecord {
     const position = [...this.channelsById.values()].filter((c) => c.guildId === guildId && !c.thread).length;
     const channel: ChannelRecord = {
       id: snowflake(),
       guildId,
-      type: ChannelType.GuildText,
+      type,
       name,
       position,
       parentId: null,
@@ -157,16 +170,28 @@ export class World extends EventEmitter implements Lookup {
     return channel;
   }
 
-  /** A new guild with the bot in it and a `general` channel; sends GUILD_CREATE. */
-  addGuild(name: string, everyonePermissions?: bigint): GuildRecord {
+  /**
+   * A new guild with the bot in it, as big as `options` say (a `general` channel only by
+   * default); sends GUILD_CREATE.
+   */
+  addGuild(name: string, options: GuildOptions = {}): GuildRecord {
     const template = this.defaultGuild;
     const guild = this.createGuild(
       name,
       template.ownerId,
-      everyonePermissions ?? template.roles[0]?.permissions ?? 0n,
+      options.everyonePermissions ?? template.roles[0]?.permissions ?? 0n,
       this.botRole(template.id)?.permissions ?? 0n,
     );
-    this.createChannel(guild.id, 'general');
+    for (const role of roleTemplates(options.roles ?? 0)) this.createRole(guild, role.name, role.permissions, { mentionable: role.mentionable });
+    const moderators = guild.roles.find((role) => role.name === 'Moderators')?.id;
+    const templates = channelTemplates(options.channels ?? 1);
+    const channels = templates.map((channel) => this.createChannel(guild.id, channel.name, accessOverwrites(channel.access, guild.id, moderators), channel.type));
+    // Categories may come after their channels in the template: parents are set once all exist.
+    templates.forEach((channel, index) => {
+      const parent = channels.find((c) => c.type === ChannelType.GuildCategory && c.name === channel.category);
+      channels[index]!.parentId = parent?.id ?? null;
+    });
+    if (options.memberCount !== undefined) guild.memberCount = options.memberCount;
     this.dispatch(guild.id, GatewayDispatchEvents.GuildCreate, renderGuildCreate(this, guild));
     this.changed();
     return guild;
