@@ -41,5 +41,9 @@ export function createBatcher<I, O>(queue: KeyedQueue, apply: (key: string, item
         batch.push({ item, resolve, reject });
       });
     },
+    /** True while items of `key` wait for a batch that has not started yet. */
+    waiting(key: string): boolean {
+      return open.has(key);
+    },
   };
 }

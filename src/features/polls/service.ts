@@ -93,6 +93,8 @@ const SWEEP_EVERY_MS = 6 * 3_600_000;
 const FIRST_SWEEP_MS = 60_000;
 /** Start-up could not list the open polls (the store unavailable): it tries again after this. */
 const LOAD_RETRY_MS = 60_000;
+/** Open polls checked at once at start-up. */
+const RECOVER_AT_ONCE = 100;
 
 type Finish =
   | { kind: 'closed'; poll: Poll }
@@ -105,8 +107,21 @@ export function createPollService(deps: PollServiceDeps) {
   const { store, logger, library, host, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics } = deps;
   const polls = createPollStore(store, logger, clock.now);
   const voterKeys = createVoterKeys(deps.voterSecret);
-  // Every change to one poll (votes, close, delete) runs in this queue, in order.
+  // Every change to one poll (votes, close, delete) runs in this queue, in order: the vote
+  // batches directly, everything else through `change`.
   const queue = createKeyedQueue();
+  /**
+   * A poll as the last batch of votes saved it, kept only while the next batch already waits
+   * behind it: during a burst each batch then costs the store one write instead of a read and a
+   * write (under load every store call also waits its turn on the busy event loop, tens to
+   * hundreds of milliseconds). Any other change to the poll drops it.
+   */
+  const savedByVotes = new Map<string, Poll>();
+  const change = <T>(pollId: string, task: () => Promise<T>): Promise<T> =>
+    queue.run(pollId, () => {
+      savedByVotes.delete(pollId);
+      return task();
+    });
   // Who closes a poll is decided by a claim in the store, so two processes never both close it.
   const owner = randomUUID();
   /** Polls whose close was refused or failed, and how far that got. */
@@ -117,7 +132,7 @@ export function createPollService(deps: PollServiceDeps) {
 
   /** Records that the message now shows `revision`, so that start-up can tell a stale message. */
   const markShown = (pollId: string, revision: number) =>
-    queue.run(pollId, async () => {
+    change(pollId, async () => {
       const poll = await polls.get(pollId);
       if (poll && poll.shownRevision < revision) await polls.save({ ...poll, shownRevision: revision });
     });
@@ -138,7 +153,8 @@ export function createPollService(deps: PollServiceDeps) {
   );
 
   const votes = createBatcher<VoteClick, CountedVote>(queue, async (pollId, clicks) => {
-    const poll = await polls.get(pollId);
+    const poll = savedByVotes.get(pollId) ?? (await polls.get(pollId));
+    savedByVotes.delete(pollId);
     if (!poll) return clicks.map(() => new UserError(`${GONE}, so your vote was not counted.`));
     // A forged or copied button: its poll id names a poll of another message or server.
     const foreign = (click: VoteClick) => click.guildId !== poll.guildId || (poll.messageId !== null && click.messageId !== poll.messageId);
@@ -154,6 +170,7 @@ export function createPollService(deps: PollServiceDeps) {
       await polls.save(result.poll);
       edits.request(pollId);
     }
+    if (votes.waiting(pollId)) savedByVotes.set(pollId, result.poll);
     const byClick = new Map(counted.map((click, index) => [click, result.votes[index]]));
     return clicks.map((click) => {
       if (foreign(click)) return new UserError(UNKNOWN_VOTE_BUTTON);
@@ -169,7 +186,7 @@ export function createPollService(deps: PollServiceDeps) {
    */
   const finish = async (pollId: string): Promise<Finish> => {
     const state = closing.get(pollId) ?? { attempt: 1, failures: 0 };
-    const outcome = await queue.run(pollId, async (): Promise<Finish> => {
+    const outcome = await change(pollId, async (): Promise<Finish> => {
       const poll = await polls.get(pollId);
       if (!poll) return { kind: 'gone' };
       if (poll.closedAt !== null) return { kind: 'already', poll };
@@ -258,13 +275,16 @@ export function createPollService(deps: PollServiceDeps) {
   const load = async (): Promise<void> => {
     const open: Array<{ guildId: string; entry: PollIndexEntry }> = [];
     try {
-      for await (const found of polls.openPolls()) if (host.holds(found.guildId)) open.push(found);
+      for await (const found of polls.openPolls((guildId) => host.holds(guildId))) open.push(found);
     } catch (error) {
       logger.warn({ err: error }, 'open polls could not be listed; trying again in a minute');
       schedule('load', load, LOAD_RETRY_MS);
       return;
     }
-    await Promise.all(open.map(({ guildId, entry }) => recover(guildId, entry)));
+    // A few at a time: thousands of reads at once would wait for the store's connections past CALL_MS.
+    for (let at = 0; at < open.length; at += RECOVER_AT_ONCE) {
+      await Promise.all(open.slice(at, at + RECOVER_AT_ONCE).map(({ guildId, entry }) => recover(guildId, entry)));
+    }
     logger.info({ open: deadlines.size }, 'polls watched');
   };
 
@@ -280,11 +300,11 @@ export function createPollService(deps: PollServiceDeps) {
       if (poll.closedAt === null || !host.holds(poll.guildId)) continue;
       try {
         if (poll.closedAt + CLOSED_POLL_RETENTION_MS <= now) {
-          await queue.run(pollId, () => polls.delete(pollId));
+          await change(pollId, () => polls.delete(pollId));
           if (poll.closeClaim) await store.release(poll.closeClaim.key, poll.closeClaim.owner);
           deleted += 1;
         } else if (Object.keys(poll.votes).length > 0) {
-          await queue.run(pollId, async () => {
+          await change(pollId, async () => {
             const current = await polls.get(pollId);
             if (current && current.closedAt !== null) await polls.save(countsOnly(current));
           });
@@ -333,7 +353,7 @@ export function createPollService(deps: PollServiceDeps) {
     // The message needs nothing from the store, so it goes out first: Discord wants an answer within
     // 3 s however slow the store is. The save is queued first in the poll's queue, so a click on the
     // new message waits behind it and finds the poll; the message id is added after, in the same queue.
-    const saved = queue.run(id, () => polls.save(draft));
+    const saved = change(id, () => polls.save(draft));
     saved.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
     let message: PostedPoll;
     try {
@@ -341,12 +361,12 @@ export function createPollService(deps: PollServiceDeps) {
     } catch (error) {
       // Never posted (refused, e.g. a cooldown, or Discord failed), so no click can reach it: the
       // refusal goes out now, and the draft is deleted once its save is through.
-      void saved.then(() => queue.run(id, () => polls.delete(id))).catch((cleanup: unknown) => logger.warn({ err: cleanup, pollId: id }, 'unposted poll not deleted'));
+      void saved.then(() => change(id, () => polls.delete(id))).catch((cleanup: unknown) => logger.warn({ err: cleanup, pollId: id }, 'unposted poll not deleted'));
       throw error;
     }
     let poll: Poll;
     try {
-      poll = await queue.run(id, async () => {
+      poll = await change(id, async () => {
         await saved;
         const withMessage: Poll = { ...((await polls.get(id)) ?? draft), messageId: message.id };
         await polls.save(withMessage);
@@ -355,7 +375,7 @@ export function createPollService(deps: PollServiceDeps) {
     } catch (error) {
       // Not stored: its buttons would count nothing, so the message goes.
       await message.retract().catch((retractError: unknown) => logger.warn({ err: retractError, pollId: id }, 'unstored poll message not removed'));
-      await queue.run(id, () => polls.delete(id)).catch(() => undefined);
+      await change(id, () => polls.delete(id)).catch(() => undefined);
       throw error;
     }
     if (poll.shownRevision < poll.revision) edits.request(poll.id);
@@ -417,7 +437,7 @@ export function createPollService(deps: PollServiceDeps) {
         closing.delete(pollId);
       }
       // Deleted again behind any batch of votes in flight, so that none writes a poll back.
-      await Promise.all(ids.map((pollId) => queue.run(pollId, () => polls.delete(pollId))));
+      await Promise.all(ids.map((pollId) => change(pollId, () => polls.delete(pollId))));
       await Promise.all(claims.map((claim) => store.release(claim.key, claim.owner)));
     },
 

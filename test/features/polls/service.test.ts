@@ -108,6 +108,34 @@ describe('poll service', () => {
     expect(closed.votes).toEqual({});
   });
 
+  it('GIVEN a poll closed in the middle of a burst of votes THEN it stays closed with exactly the votes confirmed before', async () => {
+    const polls = service();
+    await polls.start();
+    const poll = await polls.create(place, { question: 'Supported?', options: 'Yes | No' }, post);
+    const answers: Array<Promise<string>> = [];
+    let next = 0;
+    const clicks = async (count: number) => {
+      for (let i = 0; i < count; i += 1, next += 1) {
+        answers.push(confirmed(polls.vote(click(poll, next % 2, user(next)))).catch((error: unknown) => (error as Error).message));
+        if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await clicks(100);
+    // Votes keep coming while the close waits its turn behind their batches, and after it.
+    let through = false;
+    const closing = polls.close({ ...place, userId: CREATOR, canManageMessages: false }).finally(() => (through = true));
+    while (!through) await clicks(7);
+    await clicks(50);
+    const texts = await Promise.all(answers);
+    const closed = await closing;
+
+    const recorded = texts.filter((text) => text.startsWith('Recorded')).length;
+    expect(texts.filter((text) => !text.startsWith('Recorded') && !text.startsWith('This poll is closed'))).toEqual([]);
+    expect(texts.length - recorded).toBeGreaterThanOrEqual(50);
+    expect(closed.result!.voters).toBe(recorded);
+    await expect(polls.vote(click(poll, 0, user(next)))).rejects.toThrow(/This poll is closed/);
+  });
+
   it('GIVEN one member clicking the same answer three times at once THEN the clicks apply in order', async () => {
     const polls = service();
     await polls.start();
