@@ -1,8 +1,11 @@
 import { pathToFileURL } from 'node:url';
+import { benchFirstResponse } from './first-response.js';
 import { benchMemory } from './memory.js';
 import { benchPolls } from './polls.js';
+import { benchRestart } from './restart.js';
 import { benchScheduler, schedulerRows } from './scheduler.js';
 import { benchSearch } from './search.js';
+import { benchStartup } from './startup.js';
 
 export type Row = { figure: string; value: string; target: string };
 
@@ -12,6 +15,9 @@ export const BENCHES: Record<string, () => Promise<Row[]>> = {
   scheduler: async () => schedulerRows(await benchScheduler()),
   polls: benchPolls,
   memory: benchMemory,
+  restart: benchRestart,
+  'first-response': benchFirstResponse,
+  startup: benchStartup,
 };
 
 const name = process.argv[2];

@@ -1,9 +1,10 @@
 import type { Logger } from '../lib/logger.js';
 import { loadOrBuildSearchIndex } from '../search/cache.js';
 import type { SearchIndex } from '../search/engine.js';
-import { loadCorpus, type Corpus } from './corpus.js';
+import { loadOrParseCorpus } from './corpus-cache.js';
+import type { Corpus } from './corpus.js';
 import { loadPrompts, type PromptSet } from './prompts.js';
-import { extractQuotes, type Quote } from './quotes.js';
+import type { Quote } from './quotes.js';
 
 /** What one server reads: its articles, their search index, quotes and prompts. */
 export interface GuildLibrary {
@@ -28,14 +29,19 @@ export function shippedLibrary(shipped: GuildLibrary): Library {
 }
 
 /**
- * Loads the corpus folder: articles, the search index (kept in `cacheDir` and rebuilt
- * only when the corpus changes, so a large corpus starts fast), quotes and prompts.
+ * Loads the corpus folder: articles and quotes, then the search index, both kept in
+ * `cacheDir` and redone only for what changed, so a large corpus starts fast; then prompts.
  */
 export async function loadShippedLibrary(corpusDir: string, cacheDir: string, logger: Logger): Promise<GuildLibrary> {
-  const corpus = await loadCorpus(corpusDir);
+  const started = performance.now();
+  const { corpus, quotes, parsed, filesMs, quotesMs } = await loadOrParseCorpus(corpusDir, { cacheDir, logger });
+  // ms: the whole load; the rest after files and quotes is saving the corpus cache.
+  logger.info(
+    { articles: corpus.articles.length, passages: corpus.passages.length, quotes: quotes.length, parsed, ms: Math.round(performance.now() - started), filesMs: Math.round(filesMs), quotesMs: Math.round(quotesMs) },
+    'corpus ready',
+  );
   const { index: search, source, ms } = await loadOrBuildSearchIndex(corpus, { cacheDir, logger });
   logger.info({ source, ms: Math.round(ms) }, 'search index ready');
-  const quotes = extractQuotes(corpus);
   const prompts = await loadPrompts(corpusDir, corpus, quotes);
   return { corpus, search, quotes, prompts };
 }

@@ -4,23 +4,30 @@ import { splitSentences, type SentenceSpan } from './sentences.js';
 /** One to three whole consecutive sentences of one paragraph, exactly as they stand in it. */
 export interface Quote {
   /** Stable while the paragraph's text is unchanged: `<ref>@<offset>`. */
-  id: string;
+  readonly id: string;
   /** The paragraph's reference, e.g. `former-kazakhstan:9`. */
-  ref: string;
-  articleId: string;
-  paragraph: number;
+  readonly ref: string;
+  readonly articleId: string;
+  readonly paragraph: number;
   /** `paragraph.text.slice(start, start + text.length)`. */
-  text: string;
-  start: number;
-  sentences: number;
+  readonly text: string;
+  readonly start: number;
+  readonly sentences: number;
 }
 
 export const QUOTE_MAX_CHARS = 300;
-const QUOTE_MAX_SENTENCES = 3;
+export const QUOTE_MAX_SENTENCES = 3;
 /** A quote grows by another sentence while it is shorter than this, so few quotes are a bare phrase. */
 const QUOTE_COMFORT_CHARS = 120;
 /** A last piece of a paragraph shorter than this joins the quote before it when it fits. */
 const QUOTE_SHORT_TAIL = 60;
+
+/** Where a quote stands in its paragraph: `text.slice(start, end)`, of `sentences` whole sentences. */
+export interface QuoteSpan {
+  start: number;
+  end: number;
+  sentences: number;
+}
 
 /**
  * Quotes for the daily post from every paragraph. Each paragraph's sentences are
@@ -30,11 +37,12 @@ const QUOTE_SHORT_TAIL = 60;
  * yields no quote, and a paragraph of only such sentences yields none.
  */
 export function extractQuotes(corpus: Corpus): Quote[] {
-  return corpus.passages.flatMap(quotesOfPassage);
+  return corpus.passages.flatMap((passage) => quoteSpans(passage.text).map((span) => quoteAt(passage, span)));
 }
 
-function quotesOfPassage(passage: Passage): Quote[] {
-  const sentences = splitSentences(passage.text);
+/** The quotes of one paragraph's text, as spans (see extractQuotes). */
+export function quoteSpans(text: string): QuoteSpan[] {
+  const sentences = splitSentences(text);
   const groups: SentenceSpan[][] = [];
   let i = 0;
   while (i < sentences.length) {
@@ -57,18 +65,59 @@ function quotesOfPassage(passage: Passage): Quote[] {
     }
     i += group.length;
   }
-  return groups.map((group) => {
-    const start = group[0]!.start;
-    return {
-      id: `${passage.ref}@${start}`,
-      ref: passage.ref,
-      articleId: passage.articleId,
-      paragraph: passage.paragraph,
-      text: passage.text.slice(start, group.at(-1)!.end),
-      start,
-      sentences: group.length,
-    };
-  });
+  return groups.map((group) => ({ start: group[0]!.start, end: group.at(-1)!.end, sentences: group.length }));
+}
+
+/** The quote of `passage` at `span`; the span must be one quoteSpans gives (at most 300 characters and 3 sentences). */
+export function quoteAt(passage: Passage, span: QuoteSpan): Quote {
+  return new PassageQuote(passage, span);
+}
+
+/**
+ * A quote that keeps where it stands, not its text: a corpus has four quotes a paragraph,
+ * 217,000 at 50,000 paragraphs, and copies of their texts and ids were 70 MB of heap.
+ * Its text is cut from the paragraph's when read, and its id made when asked for. Start,
+ * length (at most 300 < 512) and sentences (at most 3 < 4) are one number: two fields a
+ * quote instead of four, 3 MB less at 217,000 quotes.
+ */
+class PassageQuote implements Quote {
+  private readonly span: number;
+
+  constructor(
+    private readonly passage: Passage,
+    { start, end, sentences }: QuoteSpan,
+  ) {
+    this.span = (start * 512 + (end - start)) * 4 + sentences;
+  }
+
+  get start(): number {
+    return Math.floor(this.span / 2048);
+  }
+
+  get sentences(): number {
+    return this.span % 4;
+  }
+
+  get id(): string {
+    return `${this.passage.ref}@${this.start}`;
+  }
+
+  get ref(): string {
+    return this.passage.ref;
+  }
+
+  get articleId(): string {
+    return this.passage.articleId;
+  }
+
+  get paragraph(): number {
+    return this.passage.paragraph;
+  }
+
+  get text(): string {
+    const start = this.start;
+    return this.passage.text.slice(start, start + (Math.floor(this.span / 4) % 512));
+  }
 }
 
 /** Paragraphs that give no quote: each of their sentences is longer than 300 characters. */

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CorpusError, loadCorpus, parseArticle, readingMinutes } from '../../src/library/corpus.js';
 
 const run = promisify(execFile);
@@ -101,5 +101,25 @@ describe('malformed corpus files', () => {
     const failed = await run(tsx, ['src/corpus-check.ts', dir], { encoding: 'utf8' }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr.trim()).toBe(`marginalia: ${path.join(dir, 'broken.md')}: front matter field "kind" is missing`);
+  });
+});
+
+describe('a corpus of many files', () => {
+  // Node raises its soft descriptor limit to the hard one, so the limit is lowered with `ulimit -n` (both).
+  const underLimit = (limit: number, command: string, args: string[]) =>
+    run('bash', ['-c', `ulimit -n ${limit} && exec "$@"`, 'bash', command, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+
+  it('GIVEN 1,000 article files and 256 descriptors THEN corpus:check reads them all, where opening them at once runs out', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'corpus-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    for (let i = 1; i <= 1_000; i++) writeFileSync(path.join(dir, `a${i}.md`), `---\nid: a${i}\ntitle: Article ${i}\nkind: essay\n---\n\nText of article ${i}.\n`);
+
+    // The old loader's reads, under the same limit: the limit is real.
+    const allAtOnce = `const fs = require('node:fs/promises'); fs.readdir(process.argv[1]).then((names) => Promise.all(names.map((name) => fs.readFile(process.argv[1] + '/' + name))));`;
+    await expect(underLimit(256, process.execPath, ['-e', allAtOnce, dir])).rejects.toMatchObject({ stderr: expect.stringContaining('EMFILE') });
+
+    const { stdout } = await underLimit(256, tsx, ['src/corpus-check.ts', dir]);
+    expect(stdout).toContain('a1: 1 paragraphs');
+    expect(stdout).toContain('a1000: 1 paragraphs');
   });
 });
