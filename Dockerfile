@@ -33,7 +33,7 @@ COPY package.json package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY corpus ./corpus
-# The SQLite store (data/marginalia.sqlite) and the search index cache (data/cache)
+# The SQLite store (data/marginalia.sqlite) and the corpus cache (data/cache: parsed corpus, paragraph texts, search index)
 # live here, relative to WORKDIR. A new named volume copies this owner from the image.
 RUN mkdir -p /app/data/cache && chown -R node:node /app/data
 VOLUME /app/data

@@ -36,6 +36,8 @@ export interface CorpusCacheOptions {
 export interface LoadedCorpus {
   corpus: Corpus;
   quotes: Quote[];
+  /** Names every passage's reference and text (the format, each file's name and SHA-256): the search index's cache builds on it. */
+  key: string;
   /** Files parsed at this start: 0 when every file was in the cache. */
   parsed: number;
   /** Reading, hashing and parsing the files, and writing their texts when they changed. */
@@ -94,7 +96,8 @@ export async function loadOrParseCorpus(corpusDir: string, options: CorpusCacheO
     if (entry?.sha256 === sha256 && fits(entry, bytes.length)) return { name, file: articleFile, entry, parsed: false };
     return { name, file: articleFile, entry: parseEntry(articleFile, sha256, bytes.toString('utf8')), parsed: true };
   });
-  const texts = await paragraphTexts(files, options);
+  const key = corpusKey(files);
+  const texts = await paragraphTexts(files, key, options);
   let first = 0;
   const articles = files.map((read) => {
     const article = storedArticle(read, texts, first);
@@ -109,15 +112,19 @@ export async function loadOrParseCorpus(corpusDir: string, options: CorpusCacheO
 
   const parsed = files.filter((read) => read.parsed).length;
   if (parsed > 0 || saved.size !== files.length) await writeCache(file, files, options.logger);
-  return { corpus, quotes, parsed, filesMs, quotesMs };
+  return { corpus, quotes, key, parsed, filesMs, quotesMs };
+}
+
+/** Names every passage's reference and text: the format and each file's name and SHA-256. */
+function corpusKey(files: ReadArticle[]): string {
+  const hash = createHash('sha256').update(FORMAT);
+  for (const { name, entry } of files) hash.update(`\n${name}\u0000${entry.sha256}`);
+  return hash.digest('hex');
 }
 
 /** The texts file of these files when there is one, else one written now (in memory when it cannot be). */
-async function paragraphTexts(files: ReadArticle[], { cacheDir, logger }: CorpusCacheOptions): Promise<ParagraphTexts> {
+async function paragraphTexts(files: ReadArticle[], key: string, { cacheDir, logger }: CorpusCacheOptions): Promise<ParagraphTexts> {
   const file = path.join(cacheDir, CORPUS_TEXTS_FILE);
-  const hash = createHash('sha256').update(FORMAT);
-  for (const { name, entry } of files) hash.update(`\n${name}\u0000${entry.sha256}`);
-  const key = hash.digest('hex');
   const count = files.reduce((sum, { entry }) => sum + entry.paragraphs.length / 2, 0);
   const opened = openParagraphTexts(file, key, count);
   if (opened) return opened;

@@ -34,13 +34,13 @@ export function shippedLibrary(shipped: GuildLibrary): Library {
  */
 export async function loadShippedLibrary(corpusDir: string, cacheDir: string, logger: Logger): Promise<GuildLibrary> {
   const started = performance.now();
-  const { corpus, quotes, parsed, filesMs, quotesMs } = await loadOrParseCorpus(corpusDir, { cacheDir, logger });
+  const { corpus, quotes, key, parsed, filesMs, quotesMs } = await loadOrParseCorpus(corpusDir, { cacheDir, logger });
   // ms: the whole load; the rest after files and quotes is saving the corpus cache.
   logger.info(
     { articles: corpus.articles.length, passages: corpus.passages.length, quotes: quotes.length, parsed, ms: Math.round(performance.now() - started), filesMs: Math.round(filesMs), quotesMs: Math.round(quotesMs) },
     'corpus ready',
   );
-  const { index: search, source, ms } = await loadOrBuildSearchIndex(corpus, { cacheDir, logger });
+  const { index: search, source, ms } = await loadOrBuildSearchIndex(corpus, { cacheDir, logger, corpusKey: key });
   logger.info({ source, ms: Math.round(ms) }, 'search index ready');
   const prompts = await loadPrompts(corpusDir, corpus, quotes);
   return { corpus, search, quotes, prompts };

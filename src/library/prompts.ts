@@ -151,9 +151,12 @@ export function choosePrompt(set: PromptSet, quote: Quote, style: PromptStyleCho
   return builtInPrompts().prompts[hash(seed) % BUILT_IN.length]!;
 }
 
-/** FNV-1a: a small, stable string hash for deterministic choices. */
-export function hash(text: string): number {
-  let value = 0x811c9dc5;
+/**
+ * FNV-1a: a small, stable string hash for deterministic choices. It streams:
+ * `hash(b, hash(a)) === hash(a + b)`, so a prefix shared by many keys is hashed once.
+ */
+export function hash(text: string, prefixHash = 0x811c9dc5): number {
+  let value = prefixHash;
   for (let i = 0; i < text.length; i++) {
     value ^= text.charCodeAt(i);
     value = Math.imul(value, 0x01000193);

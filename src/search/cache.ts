@@ -23,6 +23,11 @@ export interface SearchCacheOptions {
   cacheDir: string;
   logger?: SearchCacheLogger;
   config?: SearchConfig;
+  /**
+   * A key that already names every passage's reference and text (the corpus cache's): the
+   * index's key is then made from it instead of hashing every text again.
+   */
+  corpusKey?: string;
 }
 
 export interface LoadedSearchIndex {
@@ -42,10 +47,11 @@ interface Header {
 }
 
 /** Identifies the corpus and configuration an index was built for. */
-function searchCacheKey(corpus: SearchCorpus, config: SearchConfig = DEFAULT_SEARCH_CONFIG): string {
+function searchCacheKey(corpus: SearchCorpus, config: SearchConfig, corpusKey: string | undefined): string {
   const hash = createHash('sha256');
   hash.update(`format ${SEARCH_FORMAT_VERSION}\n${JSON.stringify(config)}\n${corpus.passages.length}\n`);
-  for (const passage of corpus.passages) hash.update(`${passage.ref}\u0000${passage.text}\u0001`);
+  if (corpusKey !== undefined) hash.update(`corpus ${corpusKey}`);
+  else for (const passage of corpus.passages) hash.update(`${passage.ref}\u0000${passage.text}\u0001`);
   return hash.digest('hex');
 }
 
@@ -53,7 +59,7 @@ export async function loadOrBuildSearchIndex(corpus: SearchCorpus, options: Sear
   const started = performance.now();
   const config = options.config ?? DEFAULT_SEARCH_CONFIG;
   const file = path.join(options.cacheDir, SEARCH_CACHE_FILE);
-  const key = searchCacheKey(corpus, config);
+  const key = searchCacheKey(corpus, config, options.corpusKey);
 
   let reason = 'no saved index';
   try {
@@ -88,6 +94,10 @@ function typedBytes(array: Uint32Array | Uint8Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
+/** Sections start at multiples of 4 bytes, so that a loaded index's tables are views of the file's own bytes. */
+const ALIGN = 4;
+const padded = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
+
 function encode(snapshot: SearchSnapshot, key: string): Buffer {
   const { terms, words, postings, ...meta } = snapshot;
   const sections: Array<[string, Buffer]> = [
@@ -102,13 +112,15 @@ function encode(snapshot: SearchSnapshot, key: string): Buffer {
     ['postings.docs', typedBytes(postings.docs)],
     ['postings.weights', typedBytes(postings.weights)],
   ];
-  const body = Buffer.concat(sections.map(([, bytes]) => bytes));
+  const body = Buffer.concat(sections.flatMap(([, bytes]) => [bytes, Buffer.alloc(padded(bytes.length) - bytes.length)]));
   const header: Header = {
     key,
     checksum: createHash('sha1').update(body).digest('hex'),
     sections: sections.map(([name, bytes]) => ({ name, bytes: bytes.length })),
   };
-  const headerBytes = Buffer.from(JSON.stringify(header));
+  const json = JSON.stringify(header);
+  // Spaces after the JSON (which it allows) make the body start at a multiple of 4 as well.
+  const headerBytes = Buffer.from(json.padEnd(padded(MAGIC.length + 4 + Buffer.byteLength(json)) - MAGIC.length - 4, ' '));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
   return Buffer.concat([MAGIC, length, headerBytes, body]);
@@ -123,7 +135,7 @@ function decode(file: Buffer, key: string): SearchSnapshot {
   const header = JSON.parse(file.subarray(MAGIC.length + 4, bodyStart).toString('utf8')) as Header;
   if (header.key !== key) throw new Error('saved search index is for another corpus or configuration');
   const body = file.subarray(bodyStart);
-  if (!Array.isArray(header.sections) || header.sections.reduce((sum, section) => sum + section.bytes, 0) !== body.length) {
+  if (!Array.isArray(header.sections) || header.sections.reduce((sum, section) => sum + padded(section.bytes), 0) !== body.length) {
     throw new Error('saved search index is truncated');
   }
   if (createHash('sha1').update(body).digest('hex') !== header.checksum) throw new Error('saved search index is corrupt');
@@ -132,7 +144,7 @@ function decode(file: Buffer, key: string): SearchSnapshot {
   let offset = 0;
   for (const { name, bytes } of header.sections) {
     parts.set(name, body.subarray(offset, offset + bytes));
-    offset += bytes;
+    offset += padded(bytes);
   }
   const part = (name: string): Buffer => {
     const found = parts.get(name);
@@ -140,11 +152,17 @@ function decode(file: Buffer, key: string): SearchSnapshot {
     return found;
   };
   const text = (name: string) => part(name).toString('utf8');
-  // Copied: a Buffer's offset in its pool need not be 4-byte aligned, and the file's bytes can then be collected.
-  const bytes = (name: string) => new Uint8Array(part(name));
+  // Views of the file's bytes, not copies: the file as read is the index. Copied out, the tables would leave the
+  // whole file behind as garbage, which an idle process may keep for hours. readFile gives a file an ArrayBuffer of
+  // its own, so the aligned sections stay aligned; a copy is made only if a Buffer ever comes at an odd offset.
+  const bytes = (name: string) => {
+    const found = part(name);
+    return new Uint8Array(found.buffer, found.byteOffset, found.length);
+  };
   const uint32 = (name: string): Uint32Array => {
     const found = part(name);
     if (found.length % 4 !== 0) throw new Error(`saved search index has a damaged ${name} table`);
+    if (found.byteOffset % 4 === 0) return new Uint32Array(found.buffer, found.byteOffset, found.length / 4);
     return new Uint32Array(found.buffer.slice(found.byteOffset, found.byteOffset + found.length));
   };
   const meta = JSON.parse(text('meta')) as Pick<SearchSnapshot, 'version' | 'config' | 'docCount'>;

@@ -65,7 +65,7 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = Object.freeze({
 });
 
 /** Bump when the index layout or the normalisation changes: saved indexes of another version are rebuilt. */
-export const SEARCH_FORMAT_VERSION = 3;
+export const SEARCH_FORMAT_VERSION = 4;
 
 /** The longest query we read; the rest of a pasted essay adds cost, not meaning. */
 const MAX_QUERY_CHARS = 500;

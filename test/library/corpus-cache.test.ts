@@ -196,4 +196,15 @@ describe('the shipped library through the cache', () => {
     expect(refs(second)).toEqual(refs(first));
     expect(refs(second).length).toBeGreaterThan(0);
   });
+
+  it('GIVEN an article edited between two starts THEN the saved search index is not reused: the new word is found, the old one is not', async () => {
+    const { corpusDir, cacheDir } = folders();
+    const first = await loadShippedLibrary(corpusDir, cacheDir, silentLogger);
+    expect(first.search.search('Zyxwabble')).toEqual([]);
+    const file = path.join(corpusDir, 'why-putin-interferes.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Nursultan Nazarbaev', 'Nursultan Zyxwabble'));
+    const second = await loadShippedLibrary(corpusDir, cacheDir, silentLogger);
+    expect(second.search.search('Zyxwabble').map((match) => match.ref)).toEqual(['why-putin-interferes:4']);
+    expect(second.search.search('Nazarbaev').map((match) => match.ref)).not.toContain('why-putin-interferes:4');
+  });
 });

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CorpusError, loadCorpus, type Corpus } from '../../src/library/corpus.js';
-import { checkPrompts, choosePrompt, loadPrompts, parsePrompts, type PromptSet } from '../../src/library/prompts.js';
+import { checkPrompts, choosePrompt, hash, loadPrompts, parsePrompts, type PromptSet } from '../../src/library/prompts.js';
 import { extractQuotes, type Quote } from '../../src/library/quotes.js';
 import { resolveReference } from '../../src/library/references.js';
 
@@ -135,5 +136,12 @@ describe('dailyReport for corpus:check', () => {
     const report = await dailyReport('corpus', corpus);
     expect([...report.quotes.keys()].sort()).toEqual(['former-kazakhstan', 'why-putin-interferes']);
     expect(report.lines[0]).toMatch(/^Prompts corpus\/prompts\.yaml: \d+ \(\d+ critical, \d+ reflective;.*\), all valid\.$/);
+  });
+});
+
+describe('the choice hash', () => {
+  it('GIVEN a prefix hashed once THEN continuing with the rest gives the hash of the whole text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => hash(b, hash(a)) === hash(a + b)));
+    expect(hash('guild:1:ref@0')).not.toBe(hash('guild:1:ref@1'));
   });
 });
