@@ -292,16 +292,14 @@ describe.skipIf(!hasBinary('redis-server') && !serversRequired)('the redis store
 
 describe('the sqlite store when its file cannot be written', () => {
   // As root (as tests may run) a read-only mode does not stop writes, so the fault is made another way
-  // that holds for every user: a directory where SQLite must open its write-ahead log, which every call
-  // of a store in WAL mode needs (closing the last connection deletes the log file).
-  it('GIVEN the write-ahead log cannot be opened THEN calls fail at once with StoreUnavailable; GIVEN it can again THEN they work and the failed write never lands', async () => {
+  // that holds for every user: a directory where SQLite must create its rollback journal.
+  it('GIVEN the journal cannot be created THEN calls fail at once with StoreUnavailable; GIVEN it can again THEN they work and the failed write never lands', async () => {
     const temp = tempStore();
-    await temp.store.namespace('polls').set('p1', { votes: 1 });
-    await temp.store.close();
-    const journal = `${temp.url.replace(/^sqlite:\/\//, '')}-wal`;
-    mkdirSync(journal);
     const { store, warn, errors } = watched(temp.url);
+    const journal = `${temp.url.replace(/^sqlite:\/\//, '')}-journal`;
     try {
+      await store.namespace('polls').set('p1', { votes: 1 });
+      mkdirSync(journal);
       const calls = Object.entries(everyKindOfCall(store));
       for (const [name, call] of calls) {
         const { ms, error } = await timed(call);
