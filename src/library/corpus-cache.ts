@@ -55,13 +55,19 @@ const FORMAT = `corpus 1, icu ${process.versions.icu}`;
 // Offsets are stored as the bytes of a Uint32Array in base64: JSON arrays of a million numbers
 // cost more to parse, check and collect than the rest of the cache together.
 const offsets = z.string().transform((base64, context) => {
-  const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length % 4 !== 0) {
+  const bytes = Buffer.byteLength(base64, 'base64');
+  if (bytes % 4 !== 0) {
     context.addIssue({ code: 'custom', message: 'offsets are not whole 32-bit numbers' });
     return z.NEVER;
   }
-  // Copied: a small Buffer sits at any offset of Node's shared pool, not always 4-byte aligned.
-  return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  // Decoded straight into an array of its own (so 4-byte aligned): a decoded Buffer, then copied, was a slice of
+  // Node's shared pool per file, garbage that stayed resident in the idle bot until V8's next full collection.
+  const array = new Uint32Array(bytes / 4);
+  if (Buffer.from(array.buffer).write(base64, 'base64') !== bytes) {
+    context.addIssue({ code: 'custom', message: 'offsets are not base64' });
+    return z.NEVER;
+  }
+  return array;
 });
 const entrySchema = z.strictObject({
   sha256: z.string(),
@@ -107,7 +113,9 @@ export async function loadOrParseCorpus(corpusDir: string, options: CorpusCacheO
   const corpus = buildCorpus(articles);
   const filesMs = performance.now() - started;
 
-  const quotes = files.flatMap(({ entry }, index) => quotesOf(articles[index]!, entry.quotes));
+  // Into one array: an array per file, then flattened, was garbage left resident after the start.
+  const quotes: Quote[] = [];
+  files.forEach(({ entry }, index) => addQuotes(quotes, articles[index]!, entry.quotes));
   const quotesMs = performance.now() - started - filesMs;
 
   const parsed = files.filter((read) => read.parsed).length;
@@ -213,10 +221,8 @@ function storedArticle({ file, entry: { meta, words, paragraphs: spans } }: Read
   return { ...meta, file, paragraphs, words };
 }
 
-function quotesOf(article: Article, flat: Uint32Array): Quote[] {
-  const quotes: Quote[] = [];
+function addQuotes(quotes: Quote[], article: Article, flat: Uint32Array): void {
   for (let i = 0; i < flat.length; i += 4) {
     quotes.push(quoteAt(article.paragraphs[flat[i]!]!, { start: flat[i + 1]!, end: flat[i + 2]!, sentences: flat[i + 3]! }));
   }
-  return quotes;
 }
