@@ -18,12 +18,12 @@ import { hasBinary } from '../test/helpers/servers.js';
 import { startSlowRedis } from '../test/helpers/slow-proxy.js';
 import { deployToLoopback, startBotProcess } from '../tools/bot-process.js';
 import type { Row } from './run-one.js';
+import { percentile } from './stats.js';
 
 const AT_ONCE = 50;
 const ROUNDS = Number(process.env.BENCH_FIRST_RESPONSE_ROUNDS ?? 3);
 const DELAY_MS = Number(process.env.BENCH_FIRST_RESPONSE_DELAY_MS ?? 1_500);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value).toLocaleString('en')} ms` : 'none within 10 s');
 
 /** One interaction: what it was, ms to the first response and to the visible reply. */

@@ -25,6 +25,7 @@ import { startBareBot } from './bare-bot-process.js';
 import { writeCorpusFiles } from './corpus-files.js';
 import { corpusStats, generateCorpus } from './generate-corpus.js';
 import type { Row } from './run-one.js';
+import { percentile } from './stats.js';
 
 const GUILDS = Number(process.env.BENCH_GUILDS ?? 1_000);
 const PARAGRAPHS = Number(process.env.BENCH_PARAGRAPHS ?? 50_000);
@@ -47,7 +48,7 @@ interface Idle {
   readyMs: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
 const medianIdle = (runs: Idle[]): Idle => ({ rss: median(runs.map((run) => run.rss)), readyMs: median(runs.map((run) => run.readyMs)) });
 
 /** Starts a process, lets it settle once ready, reads its RSS and stops it. */

@@ -14,11 +14,11 @@ import { startLoopback, walkComponents, type Component, type Loopback, type Mess
 import { deployToLoopback, startBotProcess, type BotProcess } from '../tools/bot-process.js';
 import { startBareBot } from './bare-bot-process.js';
 import type { Row } from './run-one.js';
+import { percentile } from './stats.js';
 
 const VOTES = Number(process.env.BENCH_VOTES ?? 1_000);
 const REPLY_TIMEOUT_MS = 60_000;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 interface Burst {

@@ -6,6 +6,7 @@ import { EVERY_DAY } from '../src/features/daily/schedule.js';
 import { DailyScheduler } from '../src/features/daily/scheduler.js';
 import { minuteTicker } from '../src/features/daily/ticker.js';
 import { mulberry32 } from './generate-corpus.js';
+import { percentile } from './stats.js';
 
 export interface SchedulerFigures {
   schedules: number;
@@ -49,10 +50,6 @@ const MINUTE = 60_000;
 function collector(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
 /**
@@ -114,8 +111,8 @@ export async function benchScheduler(count = 100_000): Promise<SchedulerFigures>
     loadMs,
     ticks: durations.length,
     postsTaken: posts,
-    tickMedianMs: percentile(durations, 50),
-    tickP99Ms: percentile(durations, 99),
+    tickMedianMs: percentile(durations, 0.5),
+    tickP99Ms: percentile(durations, 0.99),
     tickMaxMs: durations.at(-1)!,
     busiestTickPosts: busiest,
     sameMinuteTickMs,

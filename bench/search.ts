@@ -9,6 +9,7 @@ import type { SearchIndex } from '../src/search/engine.js';
 import { normaliseTerm } from '../src/search/terms.js';
 import { corpusStats, generateCorpus } from './generate-corpus.js';
 import { recall, searchQueries, type QuerySet } from './search-queries.js';
+import { percentile } from './stats.js';
 
 /**
  * Search figures (SPEC section 9, issue 11): per class of query (see search-queries.ts),
@@ -46,10 +47,6 @@ interface PassTiming {
 const LIMIT = 25;
 const PASS_BUDGET_MS = 20_000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 function timePass(engine: Engine, queries: string[]): PassTiming {
   const samples: number[] = [];
   const hits: number[][] = [];
@@ -61,7 +58,7 @@ function timePass(engine: Engine, queries: string[]): PassTiming {
     samples.push(performance.now() - before);
   }
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), count: samples.length, hits };
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), count: samples.length, hits };
 }
 
 /** Mean recall over the judged queries the pass reached. */
