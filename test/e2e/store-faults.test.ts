@@ -93,6 +93,19 @@ describe.skipIf(!redisAvailable)('Redis stopped mid-run', () => {
   }, 60_000);
 });
 
+/** A write in flight (a vote's batched save) holds the journal for a moment: wait for it to end. */
+async function blockJournal(journal: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    try {
+      mkdirSync(journal);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 describe('SQLite unwritable mid-run', () => {
   let session: Session;
   let healthPort: number;
@@ -108,7 +121,7 @@ describe('SQLite unwritable mid-run', () => {
   // create its rollback journal fails every transaction (SQLITE_IOERR) whoever the user is.
   it('GIVEN the store file unwritable THEN /articles, a search and a vote are answered within 3 s, the vote told the storage is down, /healthz 503; GIVEN it writable THEN all works and the refused vote never lands', async () => {
     const journal = `${session.storeUrl.replace(/^sqlite:\/\//, '')}-journal`;
-    const fault = { begin: async () => mkdirSync(journal), end: async () => rmdirSync(journal) };
+    const fault = { begin: () => blockJournal(journal), end: async () => rmdirSync(journal) };
     const latencies = await throughAnOutage(session, healthPort, fault, 'sqlite');
     console.info('first responses with SQLite unwritable (ms):', latencies);
   }, 60_000);
