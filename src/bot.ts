@@ -11,6 +11,8 @@ import { discordHost } from './discord/poll-host.js';
 import { createCooldownService } from './features/cooldowns/service.js';
 import { cooldownRefusal } from './features/cooldowns/views.js';
 import { createDailyService } from './features/daily/service.js';
+import { createSpellingsService } from './features/spellings/service.js';
+import { createRotationStore } from './features/daily/store.js';
 import { createDrain } from './lib/ops/drain.js';
 import { trackFirstResponses } from './lib/ops/first-response.js';
 import { startHealthServer } from './lib/ops/health-server.js';
@@ -44,13 +46,15 @@ export async function startBot(config: Config): Promise<Bot> {
   const metrics = createMetrics(() => shardStates(client));
   const store = openStore(config.STORE_URL, { onError: () => metrics.storeErrors.inc(), logger });
   const settings = createSettingsService({ store, logger });
+  const spellings = createSpellingsService({ store, logger, library });
   const drain = createDrain();
   const firstResponses = trackFirstResponses(client, metrics);
   const ctx: BotContext = {
     logger,
     settings,
-    passage: createPassageService({ library, sessions: createSearchSessions(store, logger) }),
-    quote: createQuoteService({ library, settings }),
+    spellings,
+    passage: createPassageService({ library, sessions: createSearchSessions(store, logger), spellings }),
+    quote: createQuoteService({ library, settings, rotations: createRotationStore(store, logger) }),
     cooldowns: createCooldownService({ settings, refusal: cooldownRefusal }),
     polls: createPollService({ store, logger, library, host: discordHost(client), metrics, voterSecret: config.DISCORD_TOKEN }),
     daily: createDailyService({ poster: discordPoster(client), store, settings, library, logger, metrics }),

@@ -8,6 +8,7 @@ import type { PollService } from './features/polls/service.js';
 import type { PassageService } from './features/passage/service.js';
 import type { QuoteService } from './features/quote/service.js';
 import type { SettingsService } from './features/settings/service.js';
+import type { SpellingsService } from './features/spellings/service.js';
 
 /** What command and event handlers may use: the features' services; built once in bot.ts. */
 export interface BotContext {
@@ -15,6 +16,7 @@ export interface BotContext {
   passage: PassageService;
   quote: QuoteService;
   settings: SettingsService;
+  spellings: SpellingsService;
   polls: PollService;
   cooldowns: CooldownService;
   daily: DailyService;

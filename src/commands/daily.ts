@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import { describeMissing, missingPermissions } from '../discord/daily-poster.js';
 import { timezoneChoices, type ScheduleInput } from '../features/daily/schedule.js';
-import { needsManageServerText, notPostedText, offText, postedView, previewView, setCheckText, setView, statusView } from '../features/daily/views.js';
+import { needsManageServerText, notPostedText, offText, postedView, previewView, readAsNote, setCheckText, setView, statusView } from '../features/daily/views.js';
 import { UserError } from '../lib/errors.js';
 import type { SlashCommand } from './types.js';
 
@@ -25,15 +25,16 @@ export default {
     .addSubcommand((sub) =>
       sub
         .setName('set')
-        .setDescription('Schedule the daily post (Manage Server)')
-        .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText))
-        .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM on a 24-hour clock, e.g. 09:00').setRequired(true).setMaxLength(20))
-        .addStringOption((o) => o.setName('timezone').setDescription('IANA timezone, e.g. Asia/Almaty (default UTC)').setAutocomplete(true).setMaxLength(100))
-        .addStringOption((o) => o.setName('days').setDescription('every day (default), weekdays, weekends, or a list like mon,wed,fri').setMaxLength(100))
-        .addBooleanOption((o) => o.setName('thread').setDescription('Start a discussion thread on each post (default true)'))
-        .addRoleOption((o) => o.setName('role').setDescription('A role to ping with each post (default: no ping)')),
+        .setDescription('Schedule the daily post, or turn it back on; changes only what you give (Manage Server)')
+        .addChannelOption((o) => o.setName('channel').setDescription('Where to post (first time: default this channel)').addChannelTypes(ChannelType.GuildText))
+        .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM on a 24-hour clock, e.g. 09:00 (needed the first time)').setMaxLength(20))
+        .addStringOption((o) => o.setName('timezone').setDescription('IANA timezone like Asia/Almaty, or UTC+5 (first time: default UTC)').setAutocomplete(true).setMaxLength(100))
+        .addStringOption((o) => o.setName('days').setDescription('every day (first-time default), weekdays, weekends, or a list like mon,wed,fri').setMaxLength(100))
+        .addBooleanOption((o) => o.setName('thread').setDescription('Start a discussion thread on each post (first-time default true)'))
+        .addRoleOption((o) => o.setName('role').setDescription('A role to ping with each post (first-time default: no ping)'))
+        .addBooleanOption((o) => o.setName('no_ping').setDescription('True: stop pinging the role')),
     )
-    .addSubcommand((sub) => sub.setName('off').setDescription('Stop the daily post (Manage Server)'))
+    .addSubcommand((sub) => sub.setName('off').setDescription('Stop the daily post, keeping its setup for /daily set (Manage Server)'))
     .addSubcommand((sub) => sub.setName('status').setDescription('The schedule, the next post and the last one'))
     .addSubcommand((sub) => sub.setName('preview').setDescription('See the next post, privately'))
     .addSubcommand((sub) => sub.setName('now').setDescription("Post today's quote now; it counts as today's post (Manage Server)")),
@@ -46,15 +47,20 @@ export default {
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (subcommand === 'set') {
-      const schedule = ctx.daily.parseSchedule({
-        channelId: interaction.options.getChannel('channel', true).id,
-        time: interaction.options.getString('time', true),
-        timezone: interaction.options.getString('timezone'),
+      const typedZone = interaction.options.getString('timezone');
+      const changes = ctx.daily.parseSchedule({
+        // Discord offers only text channels here; the typed read refuses any other.
+        channelId: interaction.options.getChannel('channel', false, [ChannelType.GuildText])?.id,
+        time: interaction.options.getString('time'),
+        timezone: typedZone,
         days: interaction.options.getString('days'),
         thread: interaction.options.getBoolean('thread'),
         roleId: interaction.options.getRole('role')?.id,
+        noPing: interaction.options.getBoolean('no_ping'),
       });
-      const notes = checkChannelAndRole(interaction, schedule);
+      const here = interaction.channel?.type === ChannelType.GuildText ? interaction.channelId : undefined;
+      const schedule = await ctx.daily.withChanges(guildId, changes, here);
+      const notes = [...readAsNote(typedZone, schedule.timezone), ...checkChannelAndRole(interaction, schedule)];
       await interaction.editReply(setView(guildId, await ctx.daily.set(guildId, schedule), notes));
     } else if (subcommand === 'off') {
       await interaction.editReply(offText(await ctx.daily.off(guildId)));
@@ -80,21 +86,21 @@ export default {
 } satisfies SlashCommand;
 
 /**
- * Checks, before anything is saved, the bot's permissions in the channel (from the
- * channel itself or, for the current channel, from the interaction) and the role to
+ * Checks, before anything is saved, the bot's permissions in the schedule's channel (from
+ * the channel itself or, for the current channel, from the interaction) and the role to
  * ping. Gives back notes for the reply.
  */
-function checkChannelAndRole(interaction: ChatInputCommandInteraction, schedule: Pick<ScheduleInput, 'thread'>): string[] {
-  // Discord offers only text channels here; the typed read refuses any other.
-  const channelId = interaction.options.getChannel('channel', true, [ChannelType.GuildText]).id;
+function checkChannelAndRole(interaction: ChatInputCommandInteraction, schedule: ScheduleInput): string[] {
+  const { channelId } = schedule;
   const cached = interaction.guild?.channels.cache.get(channelId);
   const permissions = (cached ? cached.permissionsFor(interaction.client.user) : null) ?? (channelId === interaction.channelId ? interaction.appPermissions : null);
   if (!permissions) throw new UserError(setCheckText.cannotCheckPermissions(channelId));
   const missing = missingPermissions(permissions, schedule.thread);
   if (missing.length > 0) throw new UserError(setCheckText.cannotPostThere(describeMissing(missing, channelId)));
 
-  const role = interaction.options.getRole('role');
-  if (role?.id === interaction.guildId) throw new UserError(setCheckText.everyone);
+  const given = interaction.options.getRole('role');
+  if (given?.id === interaction.guildId) throw new UserError(setCheckText.everyone);
+  const role = given ?? (schedule.roleId ? interaction.guild?.roles.cache.get(schedule.roleId) : undefined);
   if (role && !role.mentionable && !permissions.has(PermissionFlagsBits.MentionEveryone)) return [setCheckText.roleNotMentionable(role.id)];
   return [];
 }

@@ -16,13 +16,10 @@ export default {
     const guildId = interaction.guildId!;
     // From memory but for a server's first lookup.
     const { results_per_page: perPage } = await ctx.settings.get(guildId);
-    const result = await ctx.passage.search({ guildId, userId: interaction.user.id, query: text, perPage });
-    if (result.kind !== 'found') {
-      await interaction.reply({ ...searchResultView(result), flags: MessageFlags.Ephemeral });
-      return;
-    }
-    // The page buttons need the search kept in the store: acknowledge first, then write.
+    // A server's own spellings are read from the store, and the page buttons need the search
+    // kept there: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply(searchView(await ctx.passage.keep(result.matches)));
+    const result = await ctx.passage.search({ guildId, userId: interaction.user.id, query: text, perPage });
+    await interaction.editReply(result.kind === 'found' ? searchView(await ctx.passage.keep(result.matches)) : searchResultView(result));
   },
 } satisfies MessageMenuCommand;

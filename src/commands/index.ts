@@ -7,10 +7,11 @@ import passage from './passage.js';
 import poll from './poll.js';
 import quote from './quote.js';
 import settings from './settings.js';
+import spelling from './spelling.js';
 import type { Command, MessageMenuCommand, SlashCommand } from './types.js';
 
 /** Every command of the bot. A test checks this list against the files of this folder. */
-export const commands: Command[] = [passage, articles, quote, daily, poll, settings, help, findInArticles];
+export const commands: Command[] = [passage, articles, quote, daily, poll, settings, spelling, help, findInArticles];
 
 function isMessageMenu(command: Command): command is MessageMenuCommand {
   return command.data instanceof ContextMenuCommandBuilder;

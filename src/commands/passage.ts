@@ -1,7 +1,7 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder, type BaseMessageOptions } from 'discord.js';
 import { UNKNOWN_COMPONENT, UserError } from '../lib/errors.js';
 import { articleChoices, passageChoices, passageView, searchResultView, searchView } from '../features/passage/views.js';
-import { navId, pageId, pickId, showId } from '../features/passage/ids.js';
+import { gotoId, navId, pageId, pickId, showId } from '../features/passage/ids.js';
 import { formatRef } from '../library/references.js';
 import { lookupFlags } from '../features/settings/views.js';
 import type { SlashCommand } from './types.js';
@@ -22,8 +22,8 @@ export default {
     .addSubcommand((sub) =>
       sub
         .setName('show')
-        .setDescription('Show a passage by reference, e.g. former-kazakhstan:2 or why-putin-interferes:2-3')
-        .addStringOption((o) => o.setName('ref').setDescription('article:paragraph or article:from-to').setRequired(true).setMaxLength(100).setAutocomplete(true))
+        .setDescription('Show a passage by reference, e.g. former-kazakhstan:2 or why-putin-interferes 2-3')
+        .addStringOption((o) => o.setName('ref').setDescription("article:paragraph, article from-to, or an article id or title's first words").setRequired(true).setMaxLength(100).setAutocomplete(true))
         .addBooleanOption((o) => o.setName('public').setDescription('Show the reply to the whole channel')),
     ),
 
@@ -39,32 +39,33 @@ export default {
       await send(() => interaction.reply({ ...passageView(range), flags }));
       return;
     }
-    const result = await ctx.passage.search({
-      guildId,
-      userId: interaction.user.id,
-      query: interaction.options.getString('query', true),
-      articleId: interaction.options.getString('article'),
-      perPage: settings.results_per_page,
-    });
-    if (result.kind !== 'found') {
-      await send(() => interaction.reply({ ...searchResultView(result), flags }));
-      return;
-    }
-    // The page buttons need the search kept in the store: acknowledge first, then write.
+    // A server's own spellings are read from the store, and the page buttons need the search
+    // kept there: acknowledge first.
     await send(async () => {
       await interaction.deferReply({ flags });
-      await interaction.editReply(searchView(await ctx.passage.keep(result.matches)));
+      const result = await ctx.passage.search({
+        guildId,
+        userId: interaction.user.id,
+        query: interaction.options.getString('query', true),
+        articleId: interaction.options.getString('article'),
+        perPage: settings.results_per_page,
+      });
+      await interaction.editReply(result.kind === 'found' ? searchView(await ctx.passage.keep(result.matches)) : searchResultView(result));
     });
   },
 
   async autocomplete(interaction, ctx) {
     const guildId = interaction.guildId!;
     const focused = interaction.options.getFocused(true);
-    const choices =
-      focused.name === 'article'
-        ? articleChoices(await ctx.passage.suggestArticles(guildId, focused.value))
-        : passageChoices(await ctx.passage.suggestPassages(guildId, focused.value, interaction.options.getString('article')));
-    await interaction.respond(choices);
+    if (focused.name === 'article') {
+      await interaction.respond(articleChoices(await ctx.passage.suggestArticles(guildId, focused.value)));
+      return;
+    }
+    const suggestions =
+      focused.name === 'ref'
+        ? await ctx.passage.suggestReferences(guildId, focused.value)
+        : await ctx.passage.suggestPassages(guildId, focused.value, interaction.options.getString('article'));
+    await interaction.respond(passageChoices(suggestions));
   },
 
   async component(interaction, ctx) {
@@ -78,12 +79,17 @@ export default {
     const id = interaction.customId;
     const show = showId.decode(id);
     const nav = navId.decode(id);
+    const goto = gotoId.decode(id);
     const page = pageId.decode(id);
     const pick = pickId.decode(id);
     if (show) {
       await showPrivately(show);
     } else if (nav) {
-      await answer(passageView(await ctx.passage.show(guildId, formatRef(nav.articleId, nav.paragraph))));
+      await answer(passageView(await ctx.passage.show(guildId, formatRef(nav.articleId, nav.paragraph, nav.to))));
+    } else if (goto && interaction.isStringSelectMenu()) {
+      const paragraph = interaction.values[0] ?? '';
+      if (!/^\d{1,4}$/.test(paragraph)) throw new UserError(UNKNOWN_COMPONENT);
+      await answer(passageView(await ctx.passage.show(guildId, formatRef(goto, Number(paragraph)))));
     } else if (page) {
       // The search is read back from the store: acknowledge first, then edit.
       if (mine) await interaction.deferUpdate();

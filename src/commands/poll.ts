@@ -114,7 +114,7 @@ export default {
   },
 
   async autocomplete(interaction, ctx) {
-    await interaction.respond(passageChoices(await ctx.passage.suggestPassages(interaction.guildId!, interaction.options.getFocused())));
+    await interaction.respond(passageChoices(await ctx.passage.suggestReferences(interaction.guildId!, interaction.options.getFocused())));
   },
 
   async component(interaction, ctx) {

@@ -14,10 +14,13 @@ export default {
 
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
-    // Both read the settings, from memory but for a server's first lookup.
-    const card = await ctx.quote.random(guildId, interaction.options.getString('article'));
+    // The settings come from memory but for a server's first lookup.
     const flags = lookupFlags(await ctx.settings.get(guildId), interaction.options.getBoolean('public'));
-    const post = () => interaction.reply({ ...quoteMessage(card, { kind: 'quote' }), flags });
+    // A bad article is refused privately; the quote then needs the server's rotation from the store, so acknowledge first.
+    const post = async () => {
+      const card = await ctx.quote.random(guildId, interaction.options.getString('article'), () => interaction.deferReply({ flags }));
+      await interaction.editReply(quoteMessage(card, { kind: 'quote' }));
+    };
     // A public reply posts to the channel, so it waits out the member's cooldown.
     await (flags ? post() : ctx.cooldowns.posting(guildId, interaction.user.id, post));
   },

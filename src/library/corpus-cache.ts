@@ -48,9 +48,9 @@ export interface LoadedCorpus {
 
 export const CORPUS_CACHE_FILE = 'corpus.json';
 export const CORPUS_TEXTS_FILE = 'corpus-texts.bin';
-// Bump when parsing, paragraph or sentence splitting or quote grouping changes; the
+// Bump when parsing, the front matter, paragraph or sentence splitting or quote grouping changes; the
 // sentence rules are ICU's, so its version is part of the key too.
-const FORMAT = `corpus 1, icu ${process.versions.icu}`;
+const FORMAT = `corpus 2, icu ${process.versions.icu}`;
 
 // Offsets are stored as the bytes of a Uint32Array in base64: JSON arrays of a million numbers
 // cost more to parse, check and collect than the rest of the cache together.
@@ -187,7 +187,7 @@ function parseEntry(file: string, sha256: string, source: string): Entry {
   const { meta, paragraphs, words } = layoutArticle(file, source);
   const quotes: number[] = [];
   for (let i = 0; i < paragraphs.length; i += 2) {
-    for (const { start, end, sentences } of quoteSpans(source.slice(paragraphs[i], paragraphs[i + 1]))) quotes.push(i / 2, start, end, sentences);
+    for (const { start, end, sentences } of quoteSpans(source.slice(paragraphs[i], paragraphs[i + 1]), i === 0)) quotes.push(i / 2, start, end, sentences);
   }
   // The front matter copied: its strings are cut from the file's text and would keep all of it in memory.
   return { sha256, meta: structuredClone(meta), words, paragraphs: Uint32Array.from(paragraphs), quotes: Uint32Array.from(quotes) };

@@ -8,6 +8,20 @@ const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'should be a lowerca
 // YAML reads an unquoted 2022-01-06 as a Date; both spellings mean the same day.
 const isoDate = z.union([z.iso.date(), z.date().transform((date) => date.toISOString().slice(0, 10))]);
 
+const speakerName = z.string().trim().min(1).max(60, 'should be at most 60 characters');
+/**
+ * Who speaks in which paragraphs, for an interview: keys are a paragraph (`2`), a range
+ * (`3-9`) or `default`; the daily post and /quote name the speaker under a quote.
+ */
+const SPEAKERS_KEY = /^(?:default|\d+(?:-\d+)?)$/;
+const speakersSchema = z
+  .record(z.string(), speakerName)
+  .refine((speakers) => Object.keys(speakers).length > 0, 'should name at least one speaker')
+  .superRefine((speakers, context) => {
+    const bad = Object.keys(speakers).find((key) => !SPEAKERS_KEY.test(key));
+    if (bad !== undefined) context.addIssue({ code: 'custom', message: `has "${bad}", which is not a paragraph number, a range like "3-9", or "default"` });
+  });
+
 /** Front matter of one article: only what is known, nothing invented. */
 export const articleMetaSchema = z.strictObject({
   id: slug.max(60),
@@ -18,6 +32,7 @@ export const articleMetaSchema = z.strictObject({
   translated_from: z.string().trim().min(2).max(20).optional(),
   published: isoDate.optional(),
   notes: z.string().trim().min(1).max(2000).optional(),
+  speakers: speakersSchema.optional(),
 });
 
 type ArticleMeta = z.infer<typeof articleMetaSchema>;
@@ -85,7 +100,7 @@ export function layoutArticle(file: string, source: string): ArticleLayout {
     const issue = meta.error.issues[0]!;
     const field = issue.path.join('.');
     if (!field) throw new CorpusError(file, `front matter ${issue.message.replace(/^Invalid input: /, '')}`);
-    const missing = typeof raw === 'object' && raw !== null && !(field in raw);
+    const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && !(field in raw);
     throw new CorpusError(file, `front matter field "${field}" ${missing ? 'is missing' : issue.message.replace(/^Invalid input: /, '')}`);
   }
   const paragraphs: number[] = [];
@@ -104,7 +119,36 @@ export function layoutArticle(file: string, source: string): ArticleLayout {
     from = end.index + end[0].length;
   }
   if (paragraphs.length === 0) throw new CorpusError(file, 'the article has no paragraphs');
+  checkSpeakers(file, meta.data, paragraphs.length / 2);
   return { meta: meta.data, paragraphs, words };
+}
+
+/** Every paragraph named in `speakers` exists, and none is named twice. */
+function checkSpeakers(file: string, meta: ArticleMeta, count: number): void {
+  const named = new Set<number>();
+  for (const key of Object.keys(meta.speakers ?? {})) {
+    if (key === 'default') continue;
+    const [from, to = from] = key.split('-').map(Number) as [number, number?];
+    if (from < 1 || to < from || to > count) {
+      throw new CorpusError(file, `front matter field "speakers" names paragraphs ${key}, but the article has paragraphs 1-${count}`);
+    }
+    for (let paragraph = from; paragraph <= to; paragraph++) {
+      if (named.has(paragraph)) throw new CorpusError(file, `front matter field "speakers" names paragraph ${paragraph} twice`);
+      named.add(paragraph);
+    }
+  }
+}
+
+/** Who speaks in a paragraph of the article, when its front matter says. */
+export function speakerOf(article: Pick<ArticleMeta, 'speakers'>, paragraph: number): string | undefined {
+  const speakers = article.speakers;
+  if (!speakers) return undefined;
+  for (const [key, name] of Object.entries(speakers)) {
+    if (key === 'default') continue;
+    const [from, to = from] = key.split('-').map(Number) as [number, number?];
+    if (paragraph >= from && paragraph <= to) return name;
+  }
+  return speakers.default;
 }
 
 /** The article a layout describes, every paragraph's text cut from `source`. */

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CorpusError, type Corpus } from './corpus.js';
 import { resolveReference } from './references.js';
 import type { Quote } from './quotes.js';
+import { parseYamlList } from './yaml-file.js';
 
 const PROMPTS_FILE = 'prompts.yaml';
 const PROMPT_STYLES = ['critical', 'reflective'] as const;
@@ -26,12 +26,20 @@ const promptSchema = z.strictObject({
   contains: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
   thread: z.string().trim().min(1).max(100, 'should be at most 100 characters (a thread name)').optional(),
 });
+// A prompt tied to passages talks about something in them; shown with a quote of the passage
+// that does not contain it, it asks about what the reader cannot see (SPEC section 14).
+const tiedPromptSchema = promptSchema.refine((prompt) => prompt.refs === undefined || prompt.contains !== undefined, {
+  message: 'is needed with "refs": the words the prompt talks about, so it is shown only with a quote that has them',
+  path: ['contains'],
+});
 
-const promptsFileSchema = z.strictObject({ prompts: z.array(promptSchema).min(1, 'should list at least one prompt') });
+const promptsFileSchema = z.strictObject({ prompts: z.array(tiedPromptSchema).min(1, 'should list at least one prompt') });
 
 export interface Prompt {
   /** Position in the file, from 1: how corpus:check and the logs name a prompt. */
   number: number;
+  /** A hash of the text: how a server's rotation remembers the prompts it showed, unchanged when the file is reordered. */
+  id: string;
   text: string;
   style: PromptStyle;
   article?: string;
@@ -60,22 +68,11 @@ const BUILT_IN: Array<Pick<Prompt, 'text' | 'style'>> = [
 
 /** Parses a prompts file; a bad one throws a CorpusError with the file and the reason. */
 export function parsePrompts(file: string, source: string): Prompt[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(source);
-  } catch (error) {
-    throw new CorpusError(file, `not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
-  const parsed = promptsFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const [, index, field] = issue.path;
-    const where = typeof index === 'number' ? `prompt ${index + 1}${field ? ` field "${String(field)}"` : ''}` : `"${issue.path.join('.') || 'file'}"`;
-    throw new CorpusError(file, `${where} ${issue.message}`);
-  }
-  return parsed.data.prompts.map(({ contains, ...prompt }, index) => ({
+  const data = parseYamlList(file, source, promptsFileSchema, 'prompt');
+  return data.prompts.map(({ contains, ...prompt }, index) => ({
     ...prompt,
     number: index + 1,
+    id: promptId(prompt.text),
     refs: prompt.refs ?? [],
     ...(contains === undefined ? {} : { contains: typeof contains === 'string' ? [contains] : contains }),
   }));
@@ -127,28 +124,105 @@ export async function loadPrompts(corpusDir: string, corpus: Corpus, quotes: Quo
 }
 
 export function builtInPrompts(): PromptSet {
-  return { file: undefined, prompts: BUILT_IN.map((prompt, index) => ({ ...prompt, number: index + 1, refs: [] })) };
+  return { file: undefined, prompts: BUILT_IN.map((prompt, index) => ({ ...prompt, number: index + 1, id: promptId(prompt.text), refs: [] })) };
+}
+
+function promptId(text: string): string {
+  return hash(text).toString(36);
+}
+
+/** Whether `prompt` is tied to the quote's passage and names something the quote contains. */
+function tiedTo(prompt: Prompt, quote: Quote): boolean {
+  return prompt.refs.includes(quote.ref) && (prompt.contains?.some((phrase) => quote.text.includes(phrase)) ?? false);
+}
+
+/** Whether `prompt` suits any quote of the quote's article: an article prompt, or a general one. */
+function looseFor(prompt: Prompt, quote: Quote): boolean {
+  return prompt.refs.length === 0 && (prompt.article === undefined || prompt.article === quote.articleId);
 }
 
 /**
- * The prompt for a quote: one tied to its passage if there is one, else one for its
- * article, else a general one; only of the server's style unless that leaves none.
- * `seed` picks among equals, so the same seed gives the same prompt (preview = post).
+ * The prompts that fit a quote, best first, in tiers. In the `mixed` style: the prompts
+ * tied to the quote's passage (naming what the quote contains), then article and general
+ * prompts together. In the `critical` or `reflective` style: tied prompts of the style;
+ * general prompts of the style, which ask about whatever passage they are shown with;
+ * tied prompts of the other style, since a question about what the quote says is worth
+ * more than an article prompt about something else in the article; article prompts of
+ * the style; and last the other style's loose prompts.
+ *
+ * `turn` is how often the server has been through all its quotes. A quote with t tied
+ * prompts comes back once a cycle: in t turns out of t + 1 its tied prompts come first,
+ * each in turn (choosePrompt), and in the other the first two tiers swap, so that
+ * article and general prompts, with the questions that compare the two texts, are shown
+ * too and not only with the few quotes no prompt is tied to.
  */
-export function choosePrompt(set: PromptSet, quote: Quote, style: PromptStyleChoice, seed: string): Prompt {
-  const styled = set.prompts.filter((prompt) => style === 'mixed' || prompt.style === style);
-  const tiers = [
-    (prompt: Prompt) => prompt.refs.includes(quote.ref) && (prompt.contains === undefined || prompt.contains.some((phrase) => quote.text.includes(phrase))),
-    (prompt: Prompt) => prompt.refs.length === 0 && prompt.article === quote.articleId,
-    (prompt: Prompt) => prompt.refs.length === 0 && prompt.article === undefined,
-  ];
-  for (const pool of [styled, set.prompts]) {
-    for (const tier of tiers) {
-      const candidates = pool.filter(tier);
-      if (candidates.length > 0) return candidates[hash(`${seed}:${quote.id}`) % candidates.length]!;
+export function promptTiers(set: PromptSet, quote: Quote, style: PromptStyleChoice, turn = 0): Prompt[][] {
+  const tied = set.prompts.filter((prompt) => tiedTo(prompt, quote));
+  const loose = set.prompts.filter((prompt) => looseFor(prompt, quote));
+  const ofStyle = (prompt: Prompt) => prompt.style === style;
+  const tiers =
+    style === 'mixed'
+      ? [tied, loose]
+      : [
+          tied.filter(ofStyle),
+          loose.filter((prompt) => ofStyle(prompt) && prompt.article === undefined),
+          tied.filter((prompt) => !ofStyle(prompt)),
+          loose.filter((prompt) => ofStyle(prompt) && prompt.article !== undefined),
+          loose.filter((prompt) => !ofStyle(prompt)),
+        ];
+  const own = tiers[0]!.length;
+  return own > 0 && turn % (own + 1) === own ? [tiers[1]!, tiers[0]!, ...tiers.slice(2)] : tiers;
+}
+
+/** What a server has been shown, for choosePrompt. */
+export interface PromptHistory {
+  /** Ids of the server's latest prompts, oldest first. */
+  recent?: readonly string[];
+  /** How many times the server has been through all its quotes (the rotation's cycle). */
+  turn?: number;
+}
+
+/**
+ * The prompt for a quote: from the first tier of promptTiers that has a prompt not in
+ * `recent`, so that no prompt comes back within those posts while another fits; when
+ * every fitting prompt is recent, the one shown longest ago. `seed` picks among equals,
+ * so the same seed and history give the same prompt (preview = post); `turn` moves the
+ * pick one place on, so a quote that comes back in the next cycle gets its next prompt
+ * rather than a random one, and each of its prompts has its turn.
+ */
+export function choosePrompt(set: PromptSet, quote: Quote, style: PromptStyleChoice, seed: string, { recent = [], turn = 0 }: PromptHistory = {}): Prompt {
+  const tiers = promptTiers(set, quote, style, turn);
+  const shown = new Set(recent);
+  const start = hash(`${seed}:${quote.id}`) + turn;
+  for (const tier of tiers) {
+    // From the turn's place in the tier on to the first prompt not recent: the places
+    // stay put when recent prompts come and go, so each prompt has its turn.
+    for (let step = 0; step < tier.length; step++) {
+      const prompt = tier[(start + step) % tier.length]!;
+      if (!shown.has(prompt.id)) return prompt;
     }
   }
+  const fitting = tiers.flat();
+  if (fitting.length > 0) return fitting.reduce((oldest, prompt) => (recent.indexOf(prompt.id) < recent.indexOf(oldest.id) ? prompt : oldest));
   return builtInPrompts().prompts[hash(seed) % BUILT_IN.length]!;
+}
+
+/**
+ * Prompts that no quote can be shown with in `style`: a prompt is reached when it is in
+ * the first non-empty tier of some quote in some turn (promptTiers), which is where the
+ * choice falls when no prompt is recent. Recent prompts only open lower tiers, so this
+ * undercounts what a server sees, never overcounts.
+ */
+export function unreachablePrompts(set: PromptSet, quotes: readonly Quote[], style: PromptStyleChoice): Prompt[] {
+  const reached = new Set<Prompt>();
+  for (const quote of quotes) {
+    const tiers = promptTiers(set, quote, style);
+    // Turn 0 and the turn that swaps the first two tiers (turn t for t tied prompts).
+    for (const turn of [0, tiers[0]!.length]) {
+      for (const prompt of promptTiers(set, quote, style, turn).find((tier) => tier.length > 0) ?? []) reached.add(prompt);
+    }
+  }
+  return set.prompts.filter((prompt) => !reached.has(prompt));
 }
 
 /**

@@ -1,7 +1,12 @@
 import type { Corpus, Passage } from './corpus.js';
 import { splitSentences, type SentenceSpan } from './sentences.js';
+import { dangles, leansBack } from './stand-alone.js';
 
-/** One to three whole consecutive sentences of one paragraph, exactly as they stand in it. */
+/**
+ * One to three whole consecutive sentences of one paragraph, exactly as they stand in it;
+ * or, for a curated quote (curated-quotes.ts), an excerpt of them with `[…]` marking
+ * what is left out.
+ */
 export interface Quote {
   /** Stable while the paragraph's text is unchanged: `<ref>@<offset>`. */
   readonly id: string;
@@ -9,7 +14,7 @@ export interface Quote {
   readonly ref: string;
   readonly articleId: string;
   readonly paragraph: number;
-  /** `paragraph.text.slice(start, start + text.length)`. */
+  /** `paragraph.text.slice(start, start + text.length)`, but for a curated excerpt. */
   readonly text: string;
   readonly start: number;
   readonly sentences: number;
@@ -34,27 +39,38 @@ export interface QuoteSpan {
  * taken in order and grouped, without overlap, into quotes of one to three
  * sentences and at most 300 characters, so a rotation through all quotes never
  * shows the same sentence twice. A sentence over 300 characters is never cut: it
- * yields no quote, and a paragraph of only such sentences yields none.
+ * yields no quote, and a paragraph of only such sentences yields none. Every quote
+ * stands alone (stand-alone.ts): a sentence that leans on the one before never
+ * opens a quote, though it may follow its referent inside one, and a quote never
+ * ends on a sentence that needs the next one.
  */
 export function extractQuotes(corpus: Corpus): Quote[] {
-  return corpus.passages.flatMap((passage) => quoteSpans(passage.text).map((span) => quoteAt(passage, span)));
+  return corpus.passages.flatMap((passage) => quoteSpans(passage.text, passage.paragraph === 1).map((span) => quoteAt(passage, span)));
 }
 
-/** The quotes of one paragraph's text, as spans (see extractQuotes). */
-export function quoteSpans(text: string): QuoteSpan[] {
+/** The quotes of one paragraph's text, as spans (see extractQuotes); `opensArticle` for an article's first paragraph. */
+export function quoteSpans(text: string, opensArticle = false): QuoteSpan[] {
   const sentences = splitSentences(text);
+  const said = (index: number) => text.slice(sentences[index]!.start, sentences[index]!.end);
+  // The sentence at `index` cannot end a quote: it needs what follows.
+  const open = (index: number) => dangles(said(index), index + 1 < sentences.length);
   const groups: SentenceSpan[][] = [];
   let i = 0;
   while (i < sentences.length) {
-    if (length(sentences[i]!) > QUOTE_MAX_CHARS) {
+    if (length(sentences[i]!) > QUOTE_MAX_CHARS || leansBack(said(i), opensArticle && i === 0)) {
       i++;
       continue;
     }
     const group = [sentences[i]!];
-    while (group.length < QUOTE_MAX_SENTENCES && span(group) < QUOTE_COMFORT_CHARS) {
+    while (group.length < QUOTE_MAX_SENTENCES && (span(group) < QUOTE_COMFORT_CHARS || open(i + group.length - 1))) {
       const next = sentences[i + group.length];
       if (!next || span([...group, next]) > QUOTE_MAX_CHARS) break;
       group.push(next);
+    }
+    while (group.length > 0 && open(i + group.length - 1)) group.pop();
+    if (group.length === 0) {
+      i++;
+      continue;
     }
     const previous = groups.at(-1);
     const adjacent = previous !== undefined && sentences.indexOf(previous.at(-1)!) === i - 1;

@@ -2,8 +2,9 @@ import type { Corpus } from '../library/corpus.js';
 import { Postings } from './postings.js';
 import { SortedStrings } from './strings.js';
 import { TopK } from './top.js';
+import { Spellings, type FormTerms } from './spellings.js';
 import { TypoIndex } from './typos.js';
-import { foldWord, memoised, normaliseTerm, termOfFolded, tokenize } from './terms.js';
+import { foldWord, memoised, normaliseTerm, termOfFolded, tokenize, withoutQuestionWords } from './terms.js';
 
 /**
  * Full-text search over passages, in a handful of typed arrays (no per-term or
@@ -15,11 +16,16 @@ import { foldWord, memoised, normaliseTerm, termOfFolded, tokenize } from './ter
  *   through `TypoIndex`, close spellings.
  * - `Postings`: per term, its passages in order with a one-byte BM25 weight.
  *
- * Each query word becomes a group of alternatives: the word's own term (cost 0), for
- * the last word (the one being typed) the most frequent words it starts (cost 0.5),
- * and close spellings (cost = edit distance). A passage takes, in each group, its
- * cheapest alternative (the heaviest of equally cheap ones). Ranking, exactly: most
- * groups matched, then lowest total cost, then highest total weight, then corpus order.
+ * A query is read without its question words ("what", "does", "think": see
+ * `withoutQuestionWords`) and common words. Each distinct word left becomes a group of
+ * alternatives: the word's own term (cost 0), the other forms of its spelling groups
+ * (cost 0.5; a form of several words matches a passage holding all of them), for the
+ * last word (the one being typed, unless it is a common word) the most frequent words
+ * it starts (cost 0.5), and close spellings (cost = edit distance; words of 4+ letters).
+ * A passage takes, in each group, its cheapest alternative (the heaviest of equally
+ * cheap ones). Ranking, exactly: most groups matched (so passages where several query
+ * words meet come before any that repeats one of them), then lowest total cost, then
+ * highest total weight, then corpus order.
  *
  * A text of more than `MAX_GROUPS` distinct words (a pasted message, as Find in
  * articles sends) is reduced to its `MAX_GROUPS` rarest words, taken as written: rare
@@ -28,6 +34,8 @@ import { foldWord, memoised, normaliseTerm, termOfFolded, tokenize } from './ter
 export interface SearchOptions {
   articleId?: string;
   limit?: number;
+  /** Other forms a query word also finds: the corpus's list and the server's own. */
+  spellings?: Spellings;
 }
 
 export interface SearchHit {
@@ -47,7 +55,7 @@ export interface SearchIndex {
 }
 
 export interface SearchConfig {
-  /** Typo tolerance: the allowed edit distance is round(length × fuzzy), at most 2, for words of 5+ letters; 0 turns it off. */
+  /** Typo tolerance: the allowed edit distance is round(length × fuzzy), at most 2, for words of 4+ letters; 0 turns it off. */
   fuzzy: number;
   /** Complete the last query word (the one being typed) to the most frequent words it starts. */
   prefix: boolean;
@@ -72,8 +80,11 @@ const MAX_QUERY_CHARS = 500;
 /** Query words searched at most; a longer text keeps its rarest. */
 const MAX_GROUPS = 8;
 const MAX_LIMIT = 1000;
-/** Costs are counted in halves: an exact word 0, a completion of the word being typed 1 (0.5), a typo 2 per edit. */
+/** Costs are counted in halves: an exact word 0, another spelling or a completion of the word being typed 1 (0.5), a typo 2 per edit. */
 const PREFIX_COST2 = 1;
+const SPELLING_COST2 = 1;
+/** The shortest word looked up with typos: `Putn` (one edit) finds Putin. */
+const MIN_TYPO_LENGTH = 4;
 /** Expanded query words remembered: autocomplete sends the same first words with every letter typed. */
 const EXPANSION_MEMO = 2000;
 /** Ranking keys pack (groups matched, cost, weight, passage) into one float: passages per index at most 2^24. */
@@ -85,6 +96,8 @@ interface Alternative {
   term: number;
   /** Cost in halves. */
   cost2: number;
+  /** For a spelling of several words: the terms a passage must hold besides `term` (its rarest). */
+  together?: readonly number[];
 }
 
 interface Group {
@@ -317,19 +330,21 @@ export class PassageSearch implements SearchIndex {
       range = this.articles.get(options.articleId);
       if (!range) return [];
     }
-    const groups = this.groups(typeof query === 'string' ? query : '');
+    const groups = this.groups(typeof query === 'string' ? query : '', options.spellings ?? Spellings.none);
     if (groups.length === 0) return [];
     const ranked = groups.length === 1 ? this.rankOne(groups[0]!, limit, range) : this.rankMany(groups, limit, range);
     return ranked.map(({ doc, key }) => this.hit(doc, key, groups));
   }
 
   /** One group of alternatives per distinct query word that has any; a long text keeps its rarest words. */
-  private groups(query: string): Group[] {
-    const folded = [...new Set(tokenize(query.slice(0, MAX_QUERY_CHARS)).map(foldWord))].filter((word) => word.length > 0);
-    const meaningful = folded.filter((word) => termOfFolded(word) !== null);
-    if (meaningful.length > MAX_GROUPS) {
+  private groups(query: string, spellings: Spellings): Group[] {
+    const words = withoutQuestionWords(tokenize(query.slice(0, MAX_QUERY_CHARS)).map(foldWord).filter((word) => word.length > 0));
+    // Common words have no term: they are not searched, completed or corrected (`the` never finds "themselves").
+    const meaningful = words.filter((word) => termOfFolded(word) !== null);
+    const distinct = new Set(meaningful);
+    if (distinct.size > MAX_GROUPS) {
       const terms = new Set<number>();
-      for (const word of meaningful) {
+      for (const word of distinct) {
         const term = this.terms.find(termOfFolded(word)!);
         if (term >= 0) terms.add(term);
       }
@@ -338,19 +353,56 @@ export class PassageSearch implements SearchIndex {
         .slice(0, MAX_GROUPS)
         .map((term) => ({ alternatives: [{ term, cost2: 0 }], weight: this.postings.count(term) }));
     }
+    // Spellings are matched on the words in order (a form may be a phrase), then gathered per distinct word.
+    const othersAt = spellings.othersOf(meaningful.map((word) => termOfFolded(word)!));
+    const forms = new Map<string, FormTerms[]>();
+    meaningful.forEach((word, at) => forms.set(word, [...(forms.get(word) ?? []), ...othersAt[at]!]));
+    const typed = words.at(-1);
     const groups: Group[] = [];
     const seen = new Set<string>();
-    folded.forEach((word, index) => {
-      const alternatives = this.alternatives(word, index === folded.length - 1);
-      if (alternatives.length === 0) return;
-      const key = alternatives.map((alternative) => alternative.term).join(',');
-      if (seen.has(key)) return;
+    for (const [word, others] of forms) {
+      const alternatives = this.withSpellings(this.alternatives(word, word === typed), others);
+      if (alternatives.length === 0) continue;
+      // Two query words with the same alternatives (`Nazarbayev Nazarbaev`) are one word twice.
+      const key = alternatives.map(alternativeKey).sort().join(',');
+      if (seen.has(key)) continue;
       seen.add(key);
       let weight = 0;
       for (const alternative of alternatives) weight += this.postings.count(alternative.term);
       groups.push({ alternatives, weight });
-    });
+    }
     return groups;
+  }
+
+  /** A word's alternatives with its other spellings added at `SPELLING_COST2`; cheapest first. */
+  private withSpellings(alternatives: Alternative[], forms: FormTerms[]): Alternative[] {
+    if (forms.length === 0) return alternatives;
+    const found = new Map(alternatives.map((alternative) => [alternativeKey(alternative), alternative]));
+    for (const form of forms) {
+      const terms = [...new Set(form.map((name) => this.terms.find(name)))];
+      if (terms.some((term) => term < 0)) continue;
+      // The rarest term leads: its postings are the fewest to check for the others.
+      const [term, ...together] = terms.sort((a, b) => this.postings.count(a) - this.postings.count(b) || a - b);
+      const alternative: Alternative = together.length > 0 ? { term: term!, cost2: SPELLING_COST2, together } : { term: term!, cost2: SPELLING_COST2 };
+      const key = alternativeKey(alternative);
+      if ((found.get(key)?.cost2 ?? Infinity) > SPELLING_COST2) found.set(key, alternative);
+    }
+    return this.cheapestFirst([...found.values()]);
+  }
+
+  private cheapestFirst(alternatives: Alternative[]): Alternative[] {
+    return alternatives.sort(
+      (a, b) =>
+        a.cost2 - b.cost2 ||
+        this.postings.count(b.term) - this.postings.count(a.term) ||
+        a.term - b.term ||
+        (a.together?.length ?? 0) - (b.together?.length ?? 0),
+    );
+  }
+
+  /** Whether the passage holds every one of `terms`. */
+  private holdsAll(terms: readonly number[], doc: number): boolean {
+    return terms.every((term) => this.postings.find(term, doc) >= 0);
   }
 
   private alternatives(folded: string, last: boolean): Alternative[] {
@@ -364,26 +416,22 @@ export class PassageSearch implements SearchIndex {
     return alternatives;
   }
 
-  /** The word itself, completions if it is being typed, and close spellings; cheapest first. */
+  /** The word itself (never a common word: `groups` leaves those out), completions if it is being typed, and close spellings; cheapest first. */
   private expand(folded: string, last: boolean): Alternative[] {
     const found = new Map<number, number>();
     const add = (term: number, cost2: number) => {
       const known = found.get(term);
       if (known === undefined || cost2 < known) found.set(term, cost2);
     };
-    const name = termOfFolded(folded);
-    if (name !== null) {
-      const term = this.terms.find(name);
-      if (term >= 0) add(term, 0);
-    }
+    const own = this.terms.find(termOfFolded(folded)!);
+    if (own >= 0) add(own, 0);
 
     if (last && this.config.prefix && this.config.maxPrefixAlternatives > 0) {
       for (const word of this.completions(folded)) add(this.wordTerms[word]!, PREFIX_COST2);
     }
 
-    // Stop words are never looked up with typos: `thw` is not worth a guess.
-    const distance = /\d/.test(folded) || name === null ? 0 : Math.min(2, Math.round(folded.length * this.config.fuzzy));
-    if (distance > 0 && folded.length >= 5 && this.config.maxTypoAlternatives > 0) {
+    const distance = /\d/.test(folded) ? 0 : Math.min(2, Math.round(folded.length * this.config.fuzzy));
+    if (distance > 0 && folded.length >= MIN_TYPO_LENGTH && this.config.maxTypoAlternatives > 0) {
       const close: Array<{ term: number; edits: number; count: number }> = [];
       this.typos.near(folded, distance, (word, edits) => {
         close.push({ term: this.wordTerms[word]!, edits, count: this.wordCounts[word]! });
@@ -397,9 +445,7 @@ export class PassageSearch implements SearchIndex {
         taken++;
       }
     }
-    return [...found]
-      .map(([term, cost2]) => ({ term, cost2 }))
-      .sort((a, b) => a.cost2 - b.cost2 || this.postings.count(b.term) - this.postings.count(a.term) || a.term - b.term);
+    return this.cheapestFirst([...found].map(([term, cost2]) => ({ term, cost2 })));
   }
 
   /** The most frequent words starting with `prefix`, other than the prefix itself (ties alphabetical). */
@@ -437,13 +483,16 @@ export class PassageSearch implements SearchIndex {
       // A passage reached by two alternatives of one level counts its heavier one.
       const level = new Map<number, number>();
       for (; at < alternatives.length && alternatives[at]!.cost2 === cost2; at++) {
-        const { first, end } = this.postings.slice(alternatives[at]!.term, range);
-        const least = this.postings.threshold(first, end, limit + taken);
+        const { term, together } = alternatives[at]!;
+        const { first, end } = this.postings.slice(term, range);
+        // A phrase holds fewer passages than its rarest word: no weight threshold, every one is checked.
+        const least = together ? 1 : this.postings.threshold(first, end, limit + taken);
         for (let i = first; i < end; i++) {
           const weight = weights[i]!;
           if (weight < least) continue;
           const doc = docs[i]!;
           if (scratch.queryMark[doc] === stamp) continue;
+          if (together && !this.holdsAll(together, doc)) continue;
           const key = rankKey(1, cost2, weight, doc);
           if ((level.get(doc) ?? 0) < key) level.set(doc, key);
         }
@@ -466,10 +515,11 @@ export class PassageSearch implements SearchIndex {
     let reached = 0;
     for (const group of groups) {
       const stamp = scratch.nextStamp();
-      for (const { term, cost2 } of group.alternatives) {
+      for (const { term, cost2, together } of group.alternatives) {
         const { first, end } = this.postings.slice(term, range);
         for (let i = first; i < end; i++) {
           const doc = docs[i]!;
+          if (together && !this.holdsAll(together, doc)) continue;
           const weight = postingWeights[i]!;
           if (queryMark[doc] !== query) {
             queryMark[doc] = query;
@@ -507,7 +557,10 @@ export class PassageSearch implements SearchIndex {
     const cost2 = COST_SPAN - 1 - (head % COST_SPAN);
     const terms = new Set<string>();
     for (const group of groups) {
-      for (const { term } of group.alternatives) if (this.postings.find(term, doc) >= 0) terms.add(this.terms.at(term));
+      for (const { term, together = [] } of group.alternatives) {
+        if (this.postings.find(term, doc) < 0 || !this.holdsAll(together, doc)) continue;
+        for (const found of [term, ...together]) terms.add(this.terms.at(found));
+      }
     }
     return {
       ref: passage.ref,
@@ -517,6 +570,11 @@ export class PassageSearch implements SearchIndex {
       terms: [...terms],
     };
   }
+}
+
+/** Identifies an alternative within a group: its term, and the others a spelling of several words needs. */
+function alternativeKey({ term, together }: Alternative): string {
+  return together ? `${term}+${together.join('+')}` : String(term);
 }
 
 export function buildSearchIndex(corpus: SearchCorpus, config: SearchConfig = DEFAULT_SEARCH_CONFIG): SearchIndex {

@@ -37,7 +37,7 @@ export class SortedStrings {
   /** Index of `value`, or -1. */
   find(value: string): number {
     const i = this.lowerBound(value);
-    return i < this.count && this.at(i) === value ? i : -1;
+    return i < this.count && this.length(i) === value.length && this.text.startsWith(value, this.starts[i]) ? i : -1;
   }
 
   /** The index range [first, end) of the strings starting with `prefix`. */
@@ -65,9 +65,21 @@ export class SortedStrings {
     let high = this.count;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (this.at(mid) < value) low = mid + 1;
+      if (this.isBelow(mid, value)) low = mid + 1;
       else high = mid;
     }
     return low;
+  }
+
+  /** `this.at(i) < value`, compared in place: a lookup makes no strings (typo lookups make hundreds). */
+  private isBelow(i: number, value: string): boolean {
+    const start = this.starts[i]!;
+    const length = this.starts[i + 1]! - start;
+    const shared = Math.min(length, value.length);
+    for (let k = 0; k < shared; k++) {
+      const difference = this.text.charCodeAt(start + k) - value.charCodeAt(k);
+      if (difference !== 0) return difference < 0;
+    }
+    return length < value.length;
   }
 }

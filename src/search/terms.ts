@@ -43,3 +43,20 @@ export function memoised(fn: (word: string) => string | null, size = 20_000): (w
     return value;
   };
 }
+
+/**
+ * Words that frame a reader's question rather than say what it is about: "what does the poet
+ * think about culture" is about the poet and culture. They are left out of a query that has
+ * other words, and searched only when nothing else is left: "think" on its own still finds
+ * "I think this was…", but "I think Nazarbaev is to blame" looks for Nazarbaev and blame.
+ */
+const QUESTION_WORDS = new Set([
+  'what', 'why', 'how', 'who', 'whom', 'whose', 'which', 'where', 'when', 'whether',
+  'do', 'does', 'did', 'think', 'thinks', 'say', 'says', 'tell', 'explain', 'mean', 'means', 'please',
+]);
+
+/** Folded query words without the question words, unless those are all there is. */
+export function withoutQuestionWords(folded: readonly string[]): readonly string[] {
+  const asked = folded.filter((word) => !QUESTION_WORDS.has(word));
+  return asked.some((word) => !STOP_WORDS.has(word)) ? asked : folded;
+}

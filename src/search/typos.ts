@@ -9,7 +9,9 @@ import type { SortedStrings } from './strings.js';
  * lists (the rarest of them, see `near`), are the only ones worth an exact edit
  * distance, instead of a walk over the whole vocabulary. (Letter pairs, or triples
  * anywhere in the word, filter too little: common ones are in thousands of words.)
- * The lists are built from the word table at start-up, not saved.
+ * A word too short for triples to filter (`Putn`: one edit may break them all but one)
+ * is looked up instead in every spelling one edit away. The lists are built from the
+ * word table at start-up, not saved.
  */
 export class TypoIndex {
   private readonly tripleIds = new Map<number, number>();
@@ -21,8 +23,11 @@ export class TypoIndex {
   /** Triples shared per word while a query runs; zero between queries. */
   private readonly shared: Uint16Array;
   private readonly touched: Uint32Array;
+  /** Every character of the words, to spell out the variants of a short query. */
+  private readonly alphabet: string[];
 
   constructor(private readonly table: SortedStrings) {
+    this.alphabet = [...new Set(table.text)];
     const counts: number[] = [];
     for (let word = 0; word < table.count; word++) {
       for (const triple of triplesOf(table.at(word))) {
@@ -59,6 +64,10 @@ export class TypoIndex {
       if (edits > 0 && edits <= maxEdits) visit(word, edits);
     };
     const needed = query.length - 3 * maxEdits;
+    if (maxEdits === 1 && needed < 2) {
+      this.oneEditAway(query, visit);
+      return;
+    }
     if (needed <= 0) {
       // Too short to filter by triples: every word is a candidate.
       for (let word = 0; word < this.table.count; word++) check(word);
@@ -87,6 +96,26 @@ export class TypoIndex {
       const word = this.touched[i]!;
       if (this.shared[word]! >= threshold) check(word);
       this.shared[word] = 0;
+    }
+  }
+
+  /** Words one edit from `query`: every insertion, deletion and substitution looked up, a few hundred binary searches. */
+  private oneEditAway(query: string, visit: (word: number, edits: number) => void): void {
+    const found = new Set<number>();
+    const look = (variant: string) => {
+      const word = this.table.find(variant);
+      if (word >= 0 && variant !== query && !found.has(word)) {
+        found.add(word);
+        visit(word, 1);
+      }
+    };
+    for (let at = 0; at <= query.length; at++) {
+      const head = query.slice(0, at);
+      for (const letter of this.alphabet) look(head + letter + query.slice(at));
+      if (at === query.length) break;
+      const tail = query.slice(at + 1);
+      look(head + tail);
+      for (const letter of this.alphabet) if (letter !== query[at]) look(head + letter + tail);
     }
   }
 }

@@ -11,6 +11,7 @@ import { discordPoster } from '../../src/discord/daily-poster.js';
 import { createCooldownService } from '../../src/features/cooldowns/service.js';
 import { cooldownRefusal } from '../../src/features/cooldowns/views.js';
 import { createDailyService, PostRefused, type DailyPoster, type DailyService } from '../../src/features/daily/service.js';
+import { createRotationStore } from '../../src/features/daily/store.js';
 import { createQuoteService } from '../../src/features/quote/service.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { replyWithError } from '../../src/discord/reply-error.js';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   await service.start();
   // Only what these two commands use; the dispatcher's error replies are the real ones.
   const cooldowns = createCooldownService({ settings, refusal: cooldownRefusal });
-  const ctx = { client, logger, settings, store, library, daily: service, quote: createQuoteService({ library, settings }), cooldowns } as unknown as BotContext;
+  const ctx = { client, logger, settings, store, library, daily: service, quote: createQuoteService({ library, settings, rotations: createRotationStore(store, logger) }), cooldowns } as unknown as BotContext;
   client.on('interactionCreate', async (interaction) => {
     try {
       const command = [daily, quote].find((candidate) => 'commandName' in interaction && candidate.data.name === interaction.commandName);
@@ -109,9 +110,7 @@ describe('/daily on the loopback Discord', () => {
   it('GIVEN /daily set by an admin THEN the next post in the server timezone and as Discord timestamps', async () => {
     const reply = await slash('admin', 'set', { channel: 'study', time: '09:00', timezone: 'Asia/Almaty', days: 'weekdays', thread: true, role: 'Readers' });
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toContain('Monday 13 January 2025, 09:00 (Asia/Almaty)');
-    expect(reply.content).toContain(`<t:${DUE / 1000}:F>`);
-    expect(reply.content).toContain(`<t:${DUE / 1000}:R>`);
+    expect(reply.content).toBe(`The daily post is set. **Next post:** Monday 13 January 2025, 09:00 (Asia/Almaty), that is <t:${DUE / 1000}:f> your time (<t:${DUE / 1000}:R>).`);
     expect(reply.pings).toEqual({ everyone: false, roles: [], users: [] });
   });
 

@@ -59,7 +59,7 @@ describe('the daily post', () => {
 
   it('GIVEN a schedule for the next minute THEN the reply gives the next post time, and the post appears then with quote, prompt, button, role ping and thread', async () => {
     const set = await daily('admin', 'set', { channel: world().channels.study!.id, time: nextMinute(), timezone: 'UTC', days: 'every day', thread: true, role: readers() });
-    expect(set.content).toMatch(/Next post: .*<t:\d+:F> \(<t:\d+:R>\)/);
+    expect(set.content).toMatch(/^The daily post is set\. \*\*Next post:\*\* .*, \d\d:\d\d \(UTC\), that is <t:\d+:f> your time \(<t:\d+:R>\)\.$/);
 
     await expect
       .poll(() => world().messages(world().channels.study!.id).find((m) => m.authorId === world().bot.id && m.embeds.length > 0), { timeout: 75_000, interval: 500 })
@@ -95,9 +95,11 @@ describe('the daily post', () => {
     expect(textOf(reply)).toMatch(/why-putin-interferes:\d+/);
   });
 
-  it('GIVEN /daily off THEN status says there is no schedule', async () => {
-    expect((await daily('admin', 'off')).content).toMatch(/stopped|off/i);
-    expect((await daily('member', 'status')).content).toContain('No daily post is set up');
+  it('GIVEN /daily off THEN status shows the setup kept, marked off', async () => {
+    expect((await daily('admin', 'off')).content).toMatch(/^The daily post is off; its setup is kept\./);
+    const status = textOf(await daily('member', 'status'));
+    expect(status).toMatch(/^Daily post \(off\)/);
+    expect(status).toContain(`<#${world().channels.study!.id}>`);
   });
 });
 

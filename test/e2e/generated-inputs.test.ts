@@ -321,8 +321,20 @@ function quotesTyped(text: string, pattern: RegExp): boolean {
     const end = start + match[0].length;
     const left = text.slice(Math.max(0, start - 3), end);
     const right = text.slice(start, end + 3);
-    return riskyTyped.some((typed) => typed.includes(left) || typed.includes(right));
+    return riskyTyped.some((typed) => typed.includes(left) || typed.includes(right)) || inTypedCodeSpan(text, start, end);
   });
+}
+
+/**
+ * Whether text[start, end) sits in a code span (`…`) holding what a member typed, as the bot
+ * quotes it back (quoteInput): trimmed, runs of spaces made one, backticks made quotes.
+ */
+function inTypedCodeSpan(text: string, start: number, end: number): boolean {
+  const open = text.lastIndexOf('`', start - 1);
+  const close = text.indexOf('`', end);
+  if (open < 0 || close < 0) return false;
+  const span = text.slice(open + 1, close);
+  return riskyTyped.some((typed) => typed.replace(/`/g, "'").replace(/\s+/g, ' ').includes(span));
 }
 
 function checkText(attempt: Attempt, text: string, where: string): void {

@@ -6,11 +6,15 @@ import { loadCorpus } from '../../src/library/corpus.js';
 import { buildSearchIndex } from '../../src/search/engine.js';
 import { createSearchSessions } from '../../src/features/passage/sessions.js';
 import { createPassageService, type PassageService } from '../../src/features/passage/service.js';
+import { createRotationStore } from '../../src/features/daily/store.js';
 import { createQuoteService, type QuoteService } from '../../src/features/quote/service.js';
 import { shippedLibrary, type GuildLibrary, type Library } from '../../src/library/library.js';
 import { loadPrompts } from '../../src/library/prompts.js';
+import { loadQuotes } from '../../src/library/curated-quotes.js';
 import { extractQuotes } from '../../src/library/quotes.js';
+import { loadSpellings } from '../../src/library/spellings.js';
 import { createSettingsService, type SettingsService } from '../../src/features/settings/service.js';
+import { createSpellingsService, type SpellingsService } from '../../src/features/spellings/service.js';
 import { openStore, type Store } from '../../src/lib/store.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -36,14 +40,15 @@ let shipped: Promise<GuildLibrary> | undefined;
 /** The shipped corpus with its index, quotes and prompts, loaded once per test file. */
 export function shippedCorpus(): Promise<GuildLibrary> {
   shipped ??= loadCorpus('corpus').then(async (corpus) => {
-    const quotes = extractQuotes(corpus);
-    return { corpus, search: buildSearchIndex(corpus), quotes, prompts: await loadPrompts('corpus', corpus, quotes) };
+    const { quotes } = await loadQuotes('corpus', corpus, extractQuotes(corpus));
+    return { corpus, search: buildSearchIndex(corpus), spellings: await loadSpellings('corpus'), quotes, prompts: await loadPrompts('corpus', corpus, quotes) };
   });
   return shipped;
 }
 
 export interface LibContext {
   settings: SettingsService;
+  spellings: SpellingsService;
   library: Library;
   passage: PassageService;
   quote: QuoteService;
@@ -56,12 +61,14 @@ export async function libContext(): Promise<LibContext> {
   const library = shippedLibrary(await shippedCorpus());
   const temp = tempStore();
   const settings = createSettingsService({ store: temp.store, logger: silentLogger });
+  const spellings = createSpellingsService({ store: temp.store, logger: silentLogger, library });
   return {
     store: temp.store,
     settings,
+    spellings,
     library,
-    passage: createPassageService({ library, sessions: createSearchSessions(temp.store, silentLogger) }),
-    quote: createQuoteService({ library, settings }),
+    passage: createPassageService({ library, sessions: createSearchSessions(temp.store, silentLogger), spellings }),
+    quote: createQuoteService({ library, settings, rotations: createRotationStore(temp.store, silentLogger) }),
     cleanup: temp.cleanup,
   };
 }

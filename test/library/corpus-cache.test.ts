@@ -202,9 +202,10 @@ describe('the shipped library through the cache', () => {
     const first = await loadShippedLibrary(corpusDir, cacheDir, silentLogger);
     expect(first.search.search('Zyxwabble')).toEqual([]);
     const file = path.join(corpusDir, 'why-putin-interferes.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Nursultan Nazarbaev', 'Nursultan Zyxwabble'));
+    // A sentence no curated quote has: those are checked verbatim at the start.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('during the existence of the Soviet Union', 'during the zyxwabble of the Soviet Union'));
     const second = await loadShippedLibrary(corpusDir, cacheDir, silentLogger);
     expect(second.search.search('Zyxwabble').map((match) => match.ref)).toEqual(['why-putin-interferes:4']);
-    expect(second.search.search('Nazarbaev').map((match) => match.ref)).not.toContain('why-putin-interferes:4');
+    expect(second.search.search('existence').map((match) => match.ref)).not.toContain('why-putin-interferes:4');
   });
 });

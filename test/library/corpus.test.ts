@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CorpusError, loadCorpus, parseArticle, readingMinutes } from '../../src/library/corpus.js';
+import { CorpusError, loadCorpus, parseArticle, readingMinutes, speakerOf } from '../../src/library/corpus.js';
 
 const run = promisify(execFile);
 const tsx = path.resolve('node_modules/.bin/tsx');
@@ -29,6 +29,16 @@ describe('the shipped corpus', () => {
       ['why-putin-interferes', 'column', 7],
     ]);
     expect(corpus.passages).toHaveLength(16);
+  });
+
+  it('GIVEN the interview THEN its front matter says who speaks in each paragraph and that the questions are missing', async () => {
+    const interview = (await loadCorpus('corpus')).byId.get('former-kazakhstan')!;
+    expect(interview.paragraphs.map((passage) => speakerOf(interview, passage.paragraph))).toEqual([
+      "the editors' standfirst",
+      'the journalist',
+      ...Array(7).fill('Marat Isenov'),
+    ]);
+    expect(interview.notes).toMatch(/interviewer's questions are not in the text/);
   });
 
   it('GIVEN the interview THEN its standfirst is paragraph 1 and caption, source line and comment form are gone', async () => {
@@ -73,6 +83,9 @@ describe('malformed corpus files', () => {
     ['an invented date format', good.replace('kind: essay', 'kind: essay\npublished: last week'), /field "published"/],
     ['no paragraphs', '---\nid: sample\ntitle: A sample\nkind: essay\n---\n', /no paragraphs/],
     ['broken YAML', '---\nid: [sample\n---\n\nText.\n', /not valid YAML/],
+    ['speakers of a paragraph it lacks', good.replace('kind: essay', 'kind: essay\nspeakers:\n  3: the editors'), /field "speakers" names paragraphs 3, but the article has paragraphs 1-2/],
+    ['a paragraph with two speakers', good.replace('kind: essay', 'kind: essay\nspeakers:\n  1: the editors\n  1-2: the poet'), /field "speakers" names paragraph 1 twice/],
+    ['a speakers key that is not a paragraph', good.replace('kind: essay', 'kind: essay\nspeakers:\n  first: the editors'), /field "speakers" has "first", which is not a paragraph number, a range like "3-9", or "default"/],
   ])('GIVEN %s THEN it is refused with the reason', (_name, source, reason) => {
     expect(() => parseArticle('corpus/sample.md', source)).toThrow(CorpusError);
     expect(() => parseArticle('corpus/sample.md', source)).toThrow(reason);
@@ -82,6 +95,14 @@ describe('malformed corpus files', () => {
     const article = parseArticle('x.md', good.replace('kind: essay', 'kind: essay\npublished: 2022-01-06'));
     expect(article.published).toBe('2022-01-06');
     expect(article.paragraphs.map((p) => p.ref)).toEqual(['sample:1', 'sample:2']);
+  });
+
+  it('GIVEN speakers for paragraphs, ranges and a default THEN each paragraph has its speaker; without the field, none', () => {
+    const article = parseArticle('x.md', `${good.replace('kind: essay', 'kind: interview\nspeakers:\n  1: the editors\' standfirst\n  default: the poet')}\nThird.\n`);
+    expect([1, 2, 3].map((paragraph) => speakerOf(article, paragraph))).toEqual(["the editors' standfirst", 'the poet', 'the poet']);
+    const ranged = parseArticle('y.md', `${good.replace('kind: essay', 'kind: interview\nspeakers:\n  2-3: the poet')}\nThird.\n`);
+    expect([1, 2, 3].map((paragraph) => speakerOf(ranged, paragraph))).toEqual([undefined, 'the poet', 'the poet']);
+    expect(speakerOf(parseArticle('z.md', good), 1)).toBeUndefined();
   });
 
   it('GIVEN two files with one id THEN the second is refused naming both', async () => {

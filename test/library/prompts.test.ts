@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CorpusError, loadCorpus, type Corpus } from '../../src/library/corpus.js';
-import { checkPrompts, choosePrompt, hash, loadPrompts, parsePrompts, type PromptSet } from '../../src/library/prompts.js';
+import { buildCorpus, CorpusError, loadCorpus, parseArticle, type Corpus } from '../../src/library/corpus.js';
+import { checkPrompts, choosePrompt, hash, loadPrompts, parsePrompts, promptTiers, unreachablePrompts, type Prompt, type PromptSet } from '../../src/library/prompts.js';
+import { loadQuotes } from '../../src/library/curated-quotes.js';
 import { extractQuotes, type Quote } from '../../src/library/quotes.js';
 import { resolveReference } from '../../src/library/references.js';
 
@@ -14,10 +15,11 @@ let set: PromptSet;
 
 beforeAll(async () => {
   corpus = await loadCorpus('corpus');
-  quotes = extractQuotes(corpus);
+  quotes = (await loadQuotes('corpus', corpus, extractQuotes(corpus))).quotes;
   set = await loadPrompts('corpus', corpus, quotes);
 });
 
+const tiedTo = (prompt: Prompt, quote: Quote) => prompt.refs.includes(quote.ref) && (prompt.contains ?? []).some((phrase) => quote.text.includes(phrase));
 const quoteAt = (ref: string, words: string) => quotes.find((quote) => quote.ref === ref && quote.text.includes(words))!;
 
 describe('the curated prompts in corpus/prompts.yaml', () => {
@@ -38,7 +40,7 @@ describe('the curated prompts in corpus/prompts.yaml', () => {
     }
     const tied = set.prompts.filter((prompt) => prompt.refs.length > 0);
     expect(tied.length).toBeGreaterThanOrEqual(15);
-    expect(set.prompts.filter((prompt) => prompt.article && prompt.refs.length === 0).length).toBeGreaterThanOrEqual(4);
+    for (const article of corpus.articles) expect(set.prompts.some((prompt) => prompt.article === article.id && prompt.refs.length === 0), article.id).toBe(true);
     expect(set.prompts.filter((prompt) => !prompt.article && prompt.refs.length === 0).length).toBeGreaterThanOrEqual(8);
     // Prompts that set the two texts side by side, e.g. on the CSTO troops.
     const comparing = set.prompts.filter((prompt) => new Set(prompt.refs.map((ref) => ref.split(':')[0])).size === 2);
@@ -46,12 +48,51 @@ describe('the curated prompts in corpus/prompts.yaml', () => {
     expect(comparing.some((prompt) => prompt.text.includes('CSTO'))).toBe(true);
   });
 
-  it('GIVEN every quote THEN some prompt suits it in each style', () => {
+  it('GIVEN every quote THEN in each style its prompt is of the style, or tied to what the quote says', () => {
     for (const quote of quotes) {
       for (const style of ['critical', 'reflective'] as const) {
         const prompt = choosePrompt(set, quote, style, 'seed');
-        expect(prompt.style).toBe(style);
+        expect(prompt.style === style || tiedTo(prompt, quote), `${quote.id} ${style}`).toBe(true);
         expect(prompt.text.endsWith('?')).toBe(true);
+      }
+    }
+  });
+
+  it('GIVEN every quote and style THEN a prompt tied to a passage is shown only with a quote that contains what it talks about', () => {
+    for (const quote of quotes) {
+      for (const style of ['critical', 'reflective', 'mixed'] as const) {
+        for (let seed = 0; seed < 20; seed++) {
+          const prompt = choosePrompt(set, quote, style, String(seed));
+          if (prompt.refs.length > 0) expect(tiedTo(prompt, quote), `${quote.id}: ${prompt.text}`).toBe(true);
+          else expect([undefined, quote.articleId]).toContain(prompt.article);
+        }
+      }
+    }
+    // The issue's cases: the Baikonur prompt under "They do not know…", the poverty one under "And the West does nothing".
+    const baikonur = set.prompts.find((prompt) => prompt.text.includes('Baikonur'))!;
+    expect(quotes.filter((quote) => promptTiers(set, quote, 'mixed')[0]!.includes(baikonur)).map((quote) => quote.text)).toEqual([
+      expect.stringContaining('Baikonur'),
+    ]);
+    const poverty = set.prompts.find((prompt) => prompt.text.includes('millions of people in poverty'))!;
+    for (const quote of quotes.filter((candidate) => promptTiers(set, candidate, 'mixed')[0]!.includes(poverty))) expect(quote.text).toContain('Millions of people live in poverty');
+  });
+
+  it('GIVEN the mixed style THEN every prompt can be shown; in one style, every prompt of it but article prompts, which wait for general ones to be recent', () => {
+    expect(unreachablePrompts(set, quotes, 'mixed').map((prompt) => prompt.text)).toEqual([]);
+    for (const style of ['critical', 'reflective'] as const) {
+      expect(unreachablePrompts(set, quotes, style).filter((prompt) => prompt.style === style && prompt.article === undefined).map((prompt) => prompt.text)).toEqual([]);
+    }
+  });
+
+  it('GIVEN the reflective or critical style THEN a prompt tied to the quote is never dropped for an article prompt', () => {
+    for (const quote of quotes) {
+      const tied = set.prompts.filter((prompt) => tiedTo(prompt, quote));
+      if (tied.length === 0) continue;
+      for (const style of ['critical', 'reflective'] as const) {
+        for (let seed = 0; seed < 10; seed++) {
+          const prompt = choosePrompt(set, quote, style, String(seed));
+          expect(prompt.article === undefined || prompt.refs.length > 0, `${quote.id} ${style}: ${prompt.text}`).toBe(true);
+        }
       }
     }
   });
@@ -73,9 +114,11 @@ describe('choosePrompt', () => {
   });
 
   it('GIVEN a quote without passage prompts of the style THEN its article, then general prompts', () => {
-    const quote = quoteAt('why-putin-interferes:2', 'Berlusconi');
+    const quote = quoteAt('why-putin-interferes:2', 'Demonstrations over rising fuel prices');
+    expect(promptTiers(set, quote, 'mixed')[0]).toEqual([]);
     const reflective = choosePrompt(set, quote, 'reflective', 'x');
     expect(reflective.refs).toEqual([]);
+    expect(reflective.style).toBe('reflective');
     expect([undefined, 'why-putin-interferes']).toContain(reflective.article);
   });
 
@@ -102,7 +145,7 @@ describe('loading and checking prompts files', () => {
   });
 
   it('GIVEN a reference or article that does not resolve THEN the file path and the reason', () => {
-    const badRef = parsePrompts(file, 'prompts:\n  - text: What is the claim here?\n    style: critical\n    refs: [former-kazakhstan:99]\n');
+    const badRef = parsePrompts(file, 'prompts:\n  - text: What is the claim here?\n    style: critical\n    refs: [former-kazakhstan:99]\n    contains: CSTO\n');
     expect(() => checkPrompts(file, badRef, corpus, quotes)).toThrow(/corpus\/prompts\.yaml: prompt 1 .* reference "former-kazakhstan:99" that does not resolve/);
     const badArticle = parsePrompts(file, 'prompts:\n  - text: What is the claim here?\n    style: critical\n    article: nowhere\n');
     expect(() => checkPrompts(file, badArticle, corpus, quotes)).toThrow(/names article "nowhere"/);
@@ -111,7 +154,7 @@ describe('loading and checking prompts files', () => {
   });
 
   it('GIVEN a range reference THEN it stands for each of its paragraphs', () => {
-    const ranged = parsePrompts(file, 'prompts:\n  - text: What is the claim here?\n    style: critical\n    refs: [why-putin-interferes:5-6]\n');
+    const ranged = parsePrompts(file, 'prompts:\n  - text: What is the claim here?\n    style: critical\n    refs: [why-putin-interferes:5-6]\n    contains: Putin\n');
     checkPrompts(file, ranged, corpus, quotes);
     expect(ranged[0]!.refs).toEqual(['why-putin-interferes:5', 'why-putin-interferes:6']);
   });
@@ -135,7 +178,33 @@ describe('dailyReport for corpus:check', () => {
     const { dailyReport } = await import('../../src/library/report.js');
     const report = await dailyReport('corpus', corpus);
     expect([...report.quotes.keys()].sort()).toEqual(['former-kazakhstan', 'why-putin-interferes']);
-    expect(report.lines[0]).toMatch(/^Prompts corpus\/prompts\.yaml: \d+ \(\d+ critical, \d+ reflective;.*\), all valid\.$/);
+    expect(report.quotes.get('former-kazakhstan')).toBe(quotes.filter((quote) => quote.articleId === 'former-kazakhstan').length);
+    expect(report.lines[0]).toMatch(/^Quotes corpus\/quotes\.yaml: \d+ curated for former-kazakhstan, why-putin-interferes, all verbatim;/);
+    expect(report.lines[1]).toMatch(/^Prompts corpus\/prompts\.yaml: \d+ \(\d+ critical, \d+ reflective;.*\), all valid; every one can be shown in the mixed style, \d+ of \d+ critical prompts in the critical style, \d+ of \d+ reflective prompts in the reflective style\.$/);
+  });
+
+  it('GIVEN a prompt that no quote can be shown with THEN corpus:check fails with the file and the prompt', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prompts-'));
+    try {
+      // An article of one sentence over 300 characters, then sentences that lean on it, gives no quote.
+      const long = `${'word '.repeat(70).trim()} ends here.`;
+      const silent = parseArticle('silent.md', `---\nid: silent\ntitle: Silent\nkind: essay\n---\n\n${long}\n\nThey left the town after that. It rained on them all night.\n`);
+      const withSilent = buildCorpus([...corpus.articles, silent]);
+      const prompts = ['  - text: What does the silent text want here?\n    style: reflective\n    article: silent', '  - text: What is the main claim here?\n    style: critical'];
+      writeFileSync(path.join(dir, 'prompts.yaml'), `prompts:\n${prompts.join('\n')}\n`);
+      const { dailyReport } = await import('../../src/library/report.js');
+      await expect(dailyReport(dir, withSilent)).rejects.toThrow(
+        new CorpusError(path.join(dir, 'prompts.yaml'), 'prompt 1 ("What does the silent text want here?...") can never be shown in the mixed style: there is no quote it suits'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('GIVEN a prompt with refs but no contains THEN the file is refused with the reason', () => {
+    expect(() => parsePrompts('p.yaml', 'prompts:\n  - text: What is the claim here?\n    style: critical\n    refs: [former-kazakhstan:9]\n')).toThrow(
+      new CorpusError('p.yaml', 'prompt 1 field "contains" is needed with "refs": the words the prompt talks about, so it is shown only with a quote that has them'),
+    );
   });
 });
 

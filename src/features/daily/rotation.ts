@@ -1,10 +1,13 @@
 import type { Rotation } from './store.js';
-import { hash } from '../../library/prompts.js';
+import { hash, type Prompt } from '../../library/prompts.js';
 import type { Quote } from '../../library/quotes.js';
+
+/** No prompt comes back within this many posts of a server while another fits (SPEC section 14). */
+export const PROMPT_MEMORY = 14;
 
 interface RotationPick {
   quote: Quote;
-  /** The rotation once this quote is posted. */
+  /** The rotation once this quote is posted (its prompt is added by rememberPrompt). */
   after: Rotation;
 }
 
@@ -34,5 +37,22 @@ export function nextInRotation(quotes: Quote[], rotation: Rotation, guildId: str
       bestRank = rank;
     }
   }
-  return { quote: best, after: { cycle, used: [...used, best.id] } };
+  return { quote: best, after: { cycle, used: [...used, best.id], prompts: rotation.prompts } };
+}
+
+/** The rotation with `prompt` as the latest posted, keeping the last PROMPT_MEMORY. */
+export function rememberPrompt(rotation: Rotation, prompt: Prompt): Rotation {
+  return { ...rotation, prompts: [...rotation.prompts.filter((id) => id !== prompt.id), prompt.id].slice(-PROMPT_MEMORY) };
+}
+
+/**
+ * The quotes the daily post has not posted in this cycle, less the one it posts next
+ * (so /quote does not give away the next post); all quotes when that leaves none.
+ */
+export function notYetPosted(quotes: Quote[], rotation: Rotation, guildId: string): Quote[] {
+  if (quotes.length === 0) return quotes;
+  const used = new Set(rotation.used);
+  const next = nextInRotation(quotes, rotation, guildId).quote;
+  const pool = quotes.filter((quote) => !used.has(quote.id) && quote !== next);
+  return pool.length > 0 ? pool : quotes;
 }

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone, Info, type Zone } from 'luxon';
 import { UserError } from '../../lib/errors.js';
 import { quoteInput } from '../../lib/ui/limits.js';
 
@@ -54,23 +54,93 @@ function timezoneNames(): string[] {
   return zoneNames;
 }
 
-/** A valid IANA timezone, spelled as the list spells it (`asia/almaty` gives `Asia/Almaty`). */
-export function parseTimezone(input: string): string {
-  const wanted = input.trim();
-  const listed = timezoneNames().find((name) => name.toLowerCase() === wanted.toLowerCase());
-  if (listed) return listed;
-  if (wanted.includes('/') && IANAZone.isValidZone(wanted)) return new Intl.DateTimeFormat('en', { timeZone: wanted }).resolvedOptions().timeZone;
-  throw new UserError(`\`${quoteInput(input.trim(), 40)}\` is not a timezone I know: pick an IANA name from the list, like \`Europe/Berlin\`, \`Asia/Almaty\` or \`UTC\`.`);
+/**
+ * Abbreviations people type for a zone. They are not zones themselves (tzdata's `EST` is
+ * UTC-5 all year, without daylight saving), so each is read as the zone most people mean.
+ */
+const ABBREVIATIONS = new Map(
+  Object.entries({
+    EST: 'America/New_York', EDT: 'America/New_York', ET: 'America/New_York',
+    CST: 'America/Chicago', CDT: 'America/Chicago', CT: 'America/Chicago',
+    MST: 'America/Denver', MDT: 'America/Denver', MT: 'America/Denver',
+    PST: 'America/Los_Angeles', PDT: 'America/Los_Angeles', PT: 'America/Los_Angeles',
+    AKST: 'America/Anchorage', HST: 'Pacific/Honolulu', NST: 'America/St_Johns', BRT: 'America/Sao_Paulo',
+    BST: 'Europe/London', WET: 'Europe/Lisbon', WEST: 'Europe/Lisbon', CET: 'Europe/Berlin', CEST: 'Europe/Berlin',
+    EET: 'Europe/Athens', EEST: 'Europe/Athens', MSK: 'Europe/Moscow',
+    WAT: 'Africa/Lagos', CAT: 'Africa/Maputo', EAT: 'Africa/Nairobi', SAST: 'Africa/Johannesburg',
+    PKT: 'Asia/Karachi', IST: 'Asia/Kolkata', ALMT: 'Asia/Almaty', ICT: 'Asia/Bangkok', WIB: 'Asia/Jakarta',
+    SGT: 'Asia/Singapore', HKT: 'Asia/Hong_Kong', JST: 'Asia/Tokyo', KST: 'Asia/Seoul',
+    AWST: 'Australia/Perth', ACST: 'Australia/Adelaide', AEST: 'Australia/Sydney', AEDT: 'Australia/Sydney',
+    NZST: 'Pacific/Auckland', NZDT: 'Pacific/Auckland',
+  }),
+);
+
+/**
+ * A fixed offset such as `UTC+5`, `GMT-3:30` or `+05:30`, as Luxon names it (`UTC+5`,
+ * `UTC-3:30`); `GMT` and `UTC` alone are `UTC`. `GMT+5` means five hours ahead, as people
+ * mean it (not tzdata's reversed `Etc/GMT+5`). Undefined when the input is not an offset.
+ */
+function fixedOffset(wanted: string): string | undefined {
+  if (/^(utc|gmt|z)$/i.test(wanted)) return 'UTC';
+  const match = /^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$/i.exec(wanted);
+  if (!match) return undefined;
+  const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0));
+  // The offsets zones have used: UTC-12 to UTC+14, in quarter hours.
+  if (minutes < -12 * 60 || minutes > 14 * 60 || minutes % 15 !== 0) return undefined;
+  return minutes === 0 ? 'UTC' : FixedOffsetZone.instance(minutes).name;
 }
 
-/** Up to 25 timezone choices whose name contains what was typed, with the offset at `at`. */
+/** Zones with a name part that starts with `query` (`alma` → Asia/Almaty, `new_y` → America/New_York). */
+function zonesStarting(query: string): string[] {
+  return timezoneNames().filter((name) => name.toLowerCase().split('/').some((part) => part.startsWith(query)) || name.toLowerCase().startsWith(query));
+}
+
+/**
+ * The zone meant by what the admin typed, as stored and shown: an IANA name spelled as the
+ * list spells it (`asia/almaty` → Asia/Almaty), the only zone a name part starts with
+ * (`alma`), a common abbreviation (`EST` → America/New_York), or a fixed offset (`UTC+5`).
+ */
+export function parseTimezone(input: string): string {
+  const wanted = input.trim();
+  const lower = wanted.toLowerCase();
+  const listed = timezoneNames().find((name) => name.toLowerCase() === lower);
+  if (listed) return listed;
+  const known = ABBREVIATIONS.get(wanted.toUpperCase()) ?? fixedOffset(wanted);
+  if (known) return known;
+  if (wanted.includes('/') && IANAZone.isValidZone(wanted)) return new Intl.DateTimeFormat('en', { timeZone: wanted }).resolvedOptions().timeZone;
+  const starting = lower.length >= 3 ? zonesStarting(lower.replace(/\s+/g, '_')) : [];
+  if (starting.length === 1) return starting[0]!;
+  if (starting.length > 1) {
+    const some = starting.slice(0, 4).map((name) => `\`${name}\``).join(', ');
+    throw new UserError(`\`${quoteInput(wanted, 40)}\` fits ${starting.length} timezones (${some}${starting.length > 4 ? ', …' : ''}): pick one from the list.`);
+  }
+  throw new UserError(`\`${quoteInput(wanted, 40)}\` is not a timezone I know: pick an IANA name from the list, like \`Europe/Berlin\` or \`Asia/Almaty\`, or give an offset like \`UTC+5\`.`);
+}
+
+/** A choice with the zone's offset at `at`, after the abbreviation it was found by, if any. */
+function zoneChoice(name: string, at: Date, abbreviation?: string): { name: string; value: string } {
+  const zone = zoneOf(name);
+  const offset = zone.isUniversal && name !== 'UTC' ? 'fixed offset, no daylight saving' : DateTime.fromJSDate(at, { zone }).toFormat("'UTC'ZZ");
+  return { name: `${abbreviation ? `${abbreviation}: ` : ''}${name} (${offset})`, value: name };
+}
+
+/**
+ * Up to 25 timezone choices for what was typed: the zone an abbreviation or offset stands
+ * for first, then zones with a name part starting with it, then names containing it.
+ */
 export function timezoneChoices(typed: string, at: Date = new Date()): Array<{ name: string; value: string }> {
-  const query = typed.trim().toLowerCase().replace(/\s+/g, '_');
-  const names = timezoneNames().filter((name) => name.toLowerCase().includes(query));
-  const starts = (name: string) => name.toLowerCase().startsWith(query) || name.toLowerCase().includes(`/${query}`);
-  // UTC first (the default), then names that start with what was typed.
-  names.sort((a, b) => Number(b === 'UTC') - Number(a === 'UTC') || Number(starts(b)) - Number(starts(a)));
-  return names.slice(0, 25).map((name) => ({ name: `${name} (${DateTime.fromJSDate(at, { zone: name }).toFormat("'UTC'ZZ")})`, value: name }));
+  const wanted = typed.trim();
+  const query = wanted.toLowerCase().replace(/\s+/g, '_');
+  const abbreviation = ABBREVIATIONS.get(wanted.toUpperCase());
+  const offset = abbreviation ? undefined : fixedOffset(wanted);
+  const first = abbreviation ?? offset;
+  // UTC first when nothing is typed (the default).
+  const starting = query === '' ? ['UTC'] : zonesStarting(query);
+  const containing = timezoneNames().filter((name) => name.toLowerCase().includes(query));
+  const names = [...new Set([...starting, ...containing])].filter((name) => name !== first);
+  const choices = names.map((name) => zoneChoice(name, at));
+  if (first) choices.unshift(zoneChoice(first, at, abbreviation ? wanted.toUpperCase() : undefined));
+  return choices.slice(0, 25);
 }
 
 /** `every day`, `weekdays`, `weekends`, or a list of days such as `mon,wed,fri` or `mon-fri`. */
@@ -109,32 +179,59 @@ function dayNumber(word: string, input: string): number {
   return day;
 }
 
-/** What `/daily set` is given, as the admin typed it. */
+/** What `/daily set` is given, as the admin typed it; what is left out stays as it was. */
 interface RawScheduleInput {
-  channelId: string;
-  time: string;
+  channelId?: string | null;
+  time?: string | null;
   timezone?: string | null;
   days?: string | null;
   thread?: boolean | null;
   roleId?: string | null;
+  /** True: the posts stop pinging their role. */
+  noPing?: boolean | null;
 }
 
-/** A `/daily set` input once read: a valid schedule with its channel and options. */
+/** A whole schedule with its channel and options, as `/daily set` saves it. */
 export interface ScheduleInput extends Schedule {
   channelId: string;
   thread: boolean;
   roleId?: string;
 }
 
-/** Reads what the admin typed, with the defaults (UTC, every day, a thread); a mistake is one UserError sentence. */
-export function parseSchedule(raw: RawScheduleInput): ScheduleInput {
+/** What one `/daily set` changes, once read; `roleId: null` stops the ping. */
+export type ScheduleChanges = Partial<Omit<ScheduleInput, 'roleId'>> & { roleId?: string | null };
+
+/** Reads what the admin typed; a mistake is one UserError sentence. */
+export function parseSchedule(raw: RawScheduleInput): ScheduleChanges {
   return {
-    channelId: raw.channelId,
-    time: parseTime(raw.time),
-    timezone: parseTimezone(raw.timezone ?? 'UTC'),
-    days: parseDays(raw.days ?? 'every day'),
-    thread: raw.thread ?? true,
-    ...(raw.roleId ? { roleId: raw.roleId } : {}),
+    ...(raw.channelId ? { channelId: raw.channelId } : {}),
+    ...(raw.time != null ? { time: parseTime(raw.time) } : {}),
+    ...(raw.timezone != null ? { timezone: parseTimezone(raw.timezone) } : {}),
+    ...(raw.days != null ? { days: parseDays(raw.days) } : {}),
+    ...(raw.thread != null ? { thread: raw.thread } : {}),
+    ...(raw.roleId ? { roleId: raw.roleId } : raw.noPing ? { roleId: null } : {}),
+  };
+}
+
+/**
+ * The schedule once `changes` apply to the server's current one (or, on the first
+ * `/daily set`, to the defaults: UTC, every day, a thread, no ping, and the channel the
+ * command is run in). Its first `/daily set` needs a time.
+ */
+export function applyChanges(current: ScheduleInput | undefined, changes: ScheduleChanges, hereChannelId: string | undefined): ScheduleInput {
+  const base = current ?? { timezone: 'UTC', days: [...EVERY_DAY], thread: true };
+  const channelId = changes.channelId ?? current?.channelId ?? hereChannelId;
+  const time = changes.time ?? current?.time;
+  if (!channelId) throw new UserError('The first `/daily set` needs a `channel`: this one cannot take the daily post.');
+  if (!time) throw new UserError('The first `/daily set` needs a `time`, like `time:09:00`.');
+  const roleId = changes.roleId === undefined ? current?.roleId : changes.roleId;
+  return {
+    channelId,
+    time,
+    timezone: changes.timezone ?? base.timezone,
+    days: changes.days ?? base.days,
+    thread: changes.thread ?? base.thread,
+    ...(roleId ? { roleId } : {}),
   };
 }
 
@@ -165,8 +262,21 @@ export function formatLocal(at: Date | number, timezone: string): string {
 const dayOffsets = new Map<string, number>();
 const CHANGES = -1_000_000;
 
+const zones = new Map<string, Zone>();
+
+/** The Luxon zone of a stored name: an IANA zone or a fixed offset such as `UTC+5`. */
+function zoneOf(timezone: string): Zone {
+  let zone = zones.get(timezone);
+  if (!zone) {
+    zone = Info.normalizeZone(timezone);
+    if (!zone.isValid) throw new Error(`unknown timezone: ${timezone}`);
+    zones.set(timezone, zone);
+  }
+  return zone;
+}
+
 function offsetAt(timezone: string, at: number): number {
-  const zone = IANAZone.create(timezone);
+  const zone = zoneOf(timezone);
   const day = Math.floor(at / DAY);
   const key = `${timezone}|${day}`;
   let known = dayOffsets.get(key);

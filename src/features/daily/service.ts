@@ -7,8 +7,8 @@ import type { Metrics } from '../../lib/ops/metrics.js';
 import type { Store } from '../../lib/store.js';
 import type { SettingsService } from '../settings/service.js';
 import { quoteCard, type QuoteCard } from './card.js';
-import { nextInRotation } from './rotation.js';
-import { localDate, nextPostAt, parseSchedule, previousPostAt, type ScheduleInput } from './schedule.js';
+import { nextInRotation, rememberPrompt } from './rotation.js';
+import { applyChanges, localDate, nextPostAt, parseSchedule, previousPostAt, type ScheduleChanges, type ScheduleInput } from './schedule.js';
 import { DailyScheduler, LATE_LIMIT_MS, type DuePost } from './scheduler.js';
 import { claimedAt, claimValue, createDailyStore, type Attempt, type DailySchedule, type LastPost } from './store.js';
 import { minuteTicker, type Ticker } from './ticker.js';
@@ -92,7 +92,7 @@ export interface UnfinishedPost {
 
 export interface DailyStatus {
   schedule: DailySchedule;
-  /** The next post of a new date; absent while paused. */
+  /** The next post of a new date; absent while paused or off. */
   next?: Date;
   unfinished?: UnfinishedPost;
 }
@@ -117,6 +117,8 @@ export type PostOutcome =
   | { kind: 'failed'; date: string; reason: string; retryAt?: Date }
   /** It was paused before this attempt. */
   | { kind: 'paused'; reason: string }
+  /** An admin turned it off; the setup is kept for `/daily set`. */
+  | { kind: 'off' }
   /** This attempt could not post, so the schedule is paused from now on. */
   | { kind: 'refused'; reason: string }
   | { kind: 'unscheduled' };
@@ -232,13 +234,14 @@ export function createDailyService(deps: DailyDeps) {
     return scheduler.has(guildId) && scheduler.retry(guildId, slot, at) ? at : undefined;
   }
 
-  /** The server's next quote with its prompt, from its library as it is now, and the rotation once it is posted. */
+  /** The server's next quote with its prompt (none of its last 14 while another fits), from its library as it is now, and the rotation once it is posted. */
   async function nextCard(guildId: string) {
     const shelf = await library.forGuild(guildId);
     const rotation = await daily.getRotation(guildId);
     const pick = nextInRotation(shelf.quotes, rotation, guildId);
     const { prompt_style } = await settings.get(guildId);
-    return { card: quoteCard(shelf, pick.quote, prompt_style, `${guildId}:${pick.after.cycle}`), rotation: pick.after };
+    const card = quoteCard(shelf, pick.quote, prompt_style, guildId, { recent: rotation.prompts, turn: pick.after.cycle });
+    return { card, rotation: rememberPrompt(pick.after, card.prompt) };
   }
 
   async function pause(guildId: string, schedule: DailySchedule, reason: string): Promise<void> {
@@ -289,6 +292,10 @@ export function createDailyService(deps: DailyDeps) {
       if (!schedule) {
         scheduler.delete(guildId);
         return { kind: 'unscheduled' };
+      }
+      if (schedule.offAt) {
+        scheduler.delete(guildId);
+        return { kind: 'off' };
       }
       if (schedule.pausedReason) {
         scheduler.delete(guildId);
@@ -429,7 +436,7 @@ export function createDailyService(deps: DailyDeps) {
     const counts = { schedules: 0, catchUps: 0, resumed: 0 };
     try {
       for await (const [guildId, schedule] of daily.allSchedules((guildId) => poster.holdsGuild(guildId))) {
-        if (schedule.pausedReason || scheduler.has(guildId)) continue;
+        if (schedule.offAt || schedule.pausedReason || scheduler.has(guildId)) continue;
         try {
           const held = hold(guildId, schedule, at);
           if (held === 'caught up') counts.catchUps += 1;
@@ -462,7 +469,7 @@ export function createDailyService(deps: DailyDeps) {
       ...(attempt.failure ? { failure: attempt.failure } : {}),
       ...(retrying || recordedRetry ? { retryAt: (retrying ?? recordedRetry)! } : {}),
     };
-    if (schedule.pausedReason) return { schedule, ...(unfinished ? { unfinished } : {}) };
+    if (schedule.offAt || schedule.pausedReason) return { schedule, ...(unfinished ? { unfinished } : {}) };
     const next = retrying ? nextPostAt(schedule, +retrying) : entry && +entry.due > now() ? entry.due : nextPostAt(schedule, now());
     return { schedule, next, ...(unfinished ? { unfinished } : {}) };
   }
@@ -480,7 +487,7 @@ export function createDailyService(deps: DailyDeps) {
     async loadGuild(guildId: string): Promise<void> {
       if (scheduler.has(guildId)) return;
       const schedule = await daily.getSchedule(guildId);
-      if (!schedule || schedule.pausedReason) return;
+      if (!schedule || schedule.offAt || schedule.pausedReason) return;
       const at = now();
       hold(guildId, schedule, at);
       scheduler.tick(at);
@@ -497,7 +504,15 @@ export function createDailyService(deps: DailyDeps) {
     /** Reads what `/daily set` was given; throws a UserError naming the mistake. */
     parseSchedule,
 
-    /** Saves the schedule (resuming a paused one, or starting over from one that could not be read) and holds it from now on. */
+    /**
+     * The schedule `/daily set` would save: the server's current one (also while off or
+     * paused) with `changes` applied; on a first set, the defaults and `hereChannelId`.
+     */
+    async withChanges(guildId: string, changes: ScheduleChanges, hereChannelId: string | undefined): Promise<ScheduleInput> {
+      return applyChanges(await daily.getSchedule(guildId), changes, hereChannelId);
+    },
+
+    /** Saves the schedule (turning it back on, resuming a paused one, or starting over from one that could not be read) and holds it from now on. */
     set(guildId: string, input: ScheduleInput): Promise<DailyStatus> {
       return withLock(guildId, async () => {
         const existing = await daily.getSchedule(guildId);
@@ -520,14 +535,22 @@ export function createDailyService(deps: DailyDeps) {
       });
     },
 
-    /** Stops the daily post; false when there was none. The rotation is kept for a later /daily set. */
-    off(guildId: string): Promise<boolean> {
+    /**
+     * Stops the daily post and keeps its setup (and the rotation), marked off, for
+     * `/daily set` to turn back on. `none` when there was no schedule (a set-aside one is forgotten).
+     */
+    off(guildId: string): Promise<'off' | 'already off' | 'none'> {
       return withLock(guildId, async () => {
         scheduler.delete(guildId);
-        const existing = (await daily.getSchedule(guildId)) ?? (await daily.setAsideNote(guildId));
-        if (!existing) return false;
-        await daily.deleteSchedule(guildId);
-        return true;
+        const schedule = await daily.getSchedule(guildId);
+        if (schedule?.offAt) return 'already off';
+        if (schedule) {
+          await daily.saveSchedule(guildId, { ...schedule, offAt: new Date(now()).toISOString() });
+          logger.info({ guildId }, 'daily post off');
+          return 'off';
+        }
+        await daily.forgetSetAside(guildId);
+        return 'none';
       });
     },
 
@@ -535,7 +558,7 @@ export function createDailyService(deps: DailyDeps) {
     channelDeleted(guildId: string, channelId: string): Promise<void> {
       return withLock(guildId, async () => {
         const schedule = await daily.getSchedule(guildId);
-        if (!schedule || schedule.channelId !== channelId || schedule.pausedReason) return;
+        if (!schedule || schedule.channelId !== channelId || schedule.pausedReason || schedule.offAt) return;
         await pause(guildId, schedule, `The channel <#${channelId}> was deleted.`);
       });
     },

@@ -44,6 +44,8 @@ const dailyScheduleSchema = z.object({
   deletedRoleId: snowflake.optional(),
   /** Why posting stopped (channel gone, permission lost); absent while the schedule runs. */
   pausedReason: z.string().optional(),
+  /** When an admin turned the daily post off: the setup is kept for `/daily set`, and nothing is posted. Absent while on. */
+  offAt: z.iso.datetime().optional(),
   /** When the schedule was last set: a post due before this is not caught up on start-up. */
   setAt: z.iso.datetime(),
   lastPost: lastPostSchema.optional(),
@@ -58,9 +60,28 @@ const rotationSchema = z.object({
   cycle: z.number().int().min(0),
   /** Quote ids already posted in this cycle. */
   used: z.array(z.string()),
+  /** Ids of the latest prompts posted, oldest first (rotation.ts keeps 14); absent in records written before prompts rotated. */
+  prompts: z.array(z.string()).default([]),
 });
 
 export type Rotation = z.output<typeof rotationSchema>;
+
+/**
+ * The quote rotation of each server (namespace `daily-rotation`): what the daily post
+ * has posted. /quote reads it too, to offer what the server has not discussed yet.
+ */
+export function createRotationStore(store: Store, logger: Logger) {
+  const rotations = recordStore(store.namespace('daily-rotation'), rotationSchema, logger, 'quote rotation');
+  return {
+    async get(guildId: string): Promise<Rotation> {
+      return (await rotations.get(guildId)) ?? { cycle: 0, used: [], prompts: [] };
+    },
+    save: (guildId: string, rotation: Rotation) => rotations.set(guildId, rotation),
+    delete: (guildId: string) => rotations.delete(guildId),
+  };
+}
+
+export type RotationStore = ReturnType<typeof createRotationStore>;
 
 const setAsideSchema = z.object({ reason: z.string(), at: z.iso.datetime() });
 
@@ -100,7 +121,7 @@ export function createDailyStore(store: Store, logger: Logger) {
     },
   };
   const schedules = recordStore(noted, dailyScheduleSchema, logger, 'daily schedule');
-  const rotations = recordStore(store.namespace('daily-rotation'), rotationSchema, logger, 'quote rotation');
+  const rotations = createRotationStore(store, logger);
   const release = (guildId: string, date: string, owner: string) => store.release(guardKey(guildId, date), owner);
   return {
     getSchedule: (guildId: string) => schedules.get(guildId),
@@ -112,18 +133,14 @@ export function createDailyStore(store: Store, logger: Logger) {
       await schedules.set(guildId, schedule);
       await notes.delete(guildId);
     },
-    async deleteSchedule(guildId: string): Promise<void> {
-      await schedules.delete(guildId);
-      await notes.delete(guildId);
-    },
+    /** Forgets the note of a schedule that could not be read. */
+    forgetSetAside: (guildId: string) => notes.delete(guildId),
     /** Why the server's schedule was set aside, when it could not be read. */
     setAsideNote: (guildId: string) => notes.get(guildId),
     /** The stored schedule of every server `holds` takes, as `[guildId, schedule]`; the others' records are not read. */
     allSchedules: (holds: (guildId: string) => boolean) => schedules.entries(holds),
-    async getRotation(guildId: string): Promise<Rotation> {
-      return (await rotations.get(guildId)) ?? { cycle: 0, used: [] };
-    },
-    saveRotation: (guildId: string, rotation: Rotation) => rotations.set(guildId, rotation),
+    getRotation: rotations.get,
+    saveRotation: rotations.save,
     /** True when `owner` may post for that date: nobody claimed it, or its holder is `abandoned`. Written before the post is sent. */
     claimPost: (guildId: string, date: string, owner: string, abandoned: (holder: string) => boolean) =>
       store.takeOver(guardKey(guildId, date), owner, abandoned),

@@ -11,7 +11,7 @@ import {
   type MessageMentionOptions,
 } from 'discord.js';
 import type { Prompt } from '../../library/prompts.js';
-import { LIMITS, truncate } from '../../lib/ui/limits.js';
+import { LIMITS, quoteInput, truncate } from '../../lib/ui/limits.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { showId } from '../passage/ids.js';
 import { passageFooter } from '../passage/views.js';
@@ -41,15 +41,16 @@ interface QuoteMessageOptions {
 
 /**
  * The daily post and /quote share this format: the quote in an embed with its article
- * and reference, the discussion prompt, and a button that opens the whole passage.
+ * and reference, who speaks when the article says, the discussion prompt, and a button
+ * that opens the whole passage.
  */
 export function quoteMessage(card: QuoteCard, options: QuoteMessageOptions): QuoteMessage {
-  const { quote, prompt, article } = card;
+  const { quote, prompt, article, speaker } = card;
   const embed = new EmbedBuilder()
     .setColor(COLOURS.daily)
     .setAuthor({ name: options.kind === 'daily' ? DAILY_AUTHOR : 'A quote to discuss' })
     .setTitle(truncate(article.title, LIMITS.embedTitle))
-    .setDescription(`> ${escapeMarkdown(quote.text)}`)
+    .setDescription(`> ${escapeMarkdown(quote.text)}${speaker ? `\n— ${escapeMarkdown(speaker)}` : ''}`)
     .addFields({ name: 'Discuss', value: truncate(escapeMarkdown(prompt.text), LIMITS.fieldValue) })
     .setFooter({ text: footerText(passageFooter({ article, from: quote.paragraph, to: quote.paragraph }), options.date) });
   const button = new ButtonBuilder()
@@ -100,7 +101,8 @@ function whenText(at: Date, timezone: string): string {
   return `${formatLocal(at, timezone)}\n${time(at, TimestampStyles.LongDateTime)} (${time(at, TimestampStyles.RelativeTime)})`;
 }
 
-function scheduleEmbed(guildId: string, status: DailyStatus, title: string): EmbedBuilder {
+/** The schedule as an embed; `withNext: false` leaves out the next post (the `/daily set` reply says it in its text). */
+function scheduleEmbed(guildId: string, status: DailyStatus, title: string, withNext = true): EmbedBuilder {
   const { schedule, next } = status;
   const embed = new EmbedBuilder()
     .setColor(schedule.pausedReason ? COLOURS.warning : COLOURS.daily)
@@ -118,7 +120,10 @@ function scheduleEmbed(guildId: string, status: DailyStatus, title: string): Emb
   if (status.unfinished) {
     embed.addFields({ name: `Post of ${status.unfinished.date}`, value: unfinishedText(status.unfinished, schedule.channelId), inline: false });
   }
-  if (!schedule.pausedReason && next) {
+  if (schedule.offAt) {
+    embed.addFields({ name: 'Off', value: `Turned off ${time(new Date(schedule.offAt), TimestampStyles.RelativeTime)}. \`/daily set\` with no options turns it back on as shown here.`, inline: false });
+  }
+  if (withNext && !schedule.pausedReason && next) {
     embed.addFields({ name: 'Next post', value: whenText(next, schedule.timezone), inline: false });
   }
   const last = schedule.lastPost;
@@ -150,11 +155,20 @@ function unfinishedText(unfinished: UnfinishedPost, channelId: string): string {
   return unfinished.retryAt ? `${failed}.${next}` : `${failed}. No more tries: the post would be over 6 hours late, so no post is made for that date.`;
 }
 
-/** The reply to `/daily set`: where and when, with the next post in the server's timezone and as a timestamp. */
+/**
+ * The reply to `/daily set`: one labelled line on the next post, in the server's timezone
+ * and in the reader's own (a Discord timestamp), then any notes, then the schedule.
+ */
 export function setView(guildId: string, status: DailyStatus, notes: string[] = []): Reply {
   const next = status.next!;
-  const content = [`The daily post is set. Next post: ${formatLocal(next, status.schedule.timezone)}, ${time(next, TimestampStyles.LongDateTime)} (${time(next, TimestampStyles.RelativeTime)}).`, ...notes].join('\n');
-  return { content, embeds: [scheduleEmbed(guildId, status, 'Daily post')], allowedMentions: NOBODY };
+  const line = `The daily post is set. **Next post:** ${formatLocal(next, status.schedule.timezone)}, that is ${time(next, TimestampStyles.ShortDateTime)} your time (${time(next, TimestampStyles.RelativeTime)}).`;
+  return { content: [line, ...notes].join('\n'), embeds: [scheduleEmbed(guildId, status, 'Daily post', false)], allowedMentions: NOBODY };
+}
+
+/** Says how a typed timezone was read when it was not the zone's own name (`EST` → America/New_York, `alma` → Asia/Almaty). */
+export function readAsNote(typed: string | null, timezone: string): string[] {
+  if (!typed || typed.trim().toLowerCase() === timezone.toLowerCase()) return [];
+  return [`\`${quoteInput(typed.trim(), 40)}\` is read as **${timezone}**.`];
 }
 
 /** `/daily status`: the schedule, the next post, the last post with a link, or why it is paused. */
@@ -163,7 +177,7 @@ export function statusView(guildId: string, status: DailyStatus | UnreadableSche
   if ('unreadable' in status) {
     return { content: "This server's daily schedule could not be read, so it was set aside and no post is made: an admin can start over with `/daily set`.", allowedMentions: NOBODY };
   }
-  const title = status.schedule.pausedReason ? 'Daily post (paused)' : 'Daily post';
+  const title = status.schedule.offAt ? 'Daily post (off)' : status.schedule.pausedReason ? 'Daily post (paused)' : 'Daily post';
   return { embeds: [scheduleEmbed(guildId, status, title)], allowedMentions: NOBODY };
 }
 
@@ -172,6 +186,7 @@ export function previewView(preview: DailyPreview): Reply {
   const status = preview.status;
   let intro = 'Preview of the next daily post, shown only to you.';
   if (!status) intro += ' No schedule is set yet: `/daily set` starts one.';
+  else if (status.schedule.offAt) intro += ' The daily post is off: `/daily set` turns it back on.';
   else if (status.schedule.pausedReason) intro += ` The daily post is paused: ${status.schedule.pausedReason}`;
   else if (status.next) {
     const ping = status.schedule.roleId ? `, pinging <@&${status.schedule.roleId}>` : '';
@@ -195,6 +210,8 @@ export function notPostedText(guildId: string, outcome: Exclude<PostOutcome, { k
   switch (outcome.kind) {
     case 'unscheduled':
       return 'There is no daily post here yet: set one up with `/daily set`.';
+    case 'off':
+      return 'The daily post is off: `/daily set` turns it back on, with its channel and time as they were.';
     case 'paused':
       return `The daily post is paused: ${outcome.reason} Fix that and run \`/daily set\` to resume it.`;
     case 'refused':
@@ -213,10 +230,10 @@ export function notPostedText(guildId: string, outcome: Exclude<PostOutcome, { k
 }
 
 /** `/daily off`. */
-export function offText(stopped: boolean): string {
-  return stopped
-    ? 'The daily post is off. `/daily set` starts it again, and the quotes carry on where they stopped.'
-    : 'There was no daily post to stop on this server.';
+export function offText(outcome: 'off' | 'already off' | 'none'): string {
+  if (outcome === 'none') return 'There was no daily post to stop on this server.';
+  const kept = '`/daily set` with no options turns it back on with the same channel, time and options, and the quotes carry on where they stopped.';
+  return `${outcome === 'off' ? 'The daily post is off' : 'The daily post was already off'}; its setup is kept. ${kept}`;
 }
 
 /** `/daily set|off|now` by a member without Manage Server. */

@@ -11,6 +11,7 @@ export const HELP: HelpEntry[] = [
   { usage: '/poll create', what: 'A quick poll with up to 10 answers separated by |.', example: "/poll create question:Is the author's claim supported? options:Yes | No | Partly duration:10m" },
   { usage: '/poll passage · close', what: 'Agree / disagree / unsure on a passage; close a poll early.', example: '/poll passage ref:why-putin-interferes:5 duration:15m' },
   { usage: '/settings show · set · reset', what: 'Server settings: public replies, results per page, prompt style, cooldown; `set` and `reset` need Manage Server.', example: '/settings set results_per_page:8' },
+  { usage: '/spelling list · add · remove', what: 'Other spellings search treats as one (Almaty / Alma-Ata); `add` and `remove` need Manage Server.', example: '/spelling add form:Almaty other:Alma-Ata' },
   { usage: 'Apps → Find in articles', what: 'Right-click (or long-press) a message to find passages about what it says.', example: 'Apps → Find in articles' },
   { usage: '/help', what: 'This list.', example: '/help' },
 ];

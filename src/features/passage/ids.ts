@@ -11,14 +11,24 @@ export const showId = customId<string>('passage:show', {
   decode: (ref) => (REFERENCE.test(ref) ? ref : undefined),
 });
 
-/** Previous / next paragraph of a shown passage. The direction keeps the two buttons' ids distinct. */
-export const navId = customId<{ articleId: string; paragraph: number; direction: 'prev' | 'next' }>('passage:nav', {
-  encode: ({ articleId, paragraph, direction }) => `${articleId}:${paragraph}:${direction}`,
+/**
+ * Previous / next paragraph of a shown passage; a Next that continues a range cut short
+ * carries the range's end. The direction keeps the two buttons' ids distinct.
+ */
+export const navId = customId<{ articleId: string; paragraph: number; to?: number; direction: 'prev' | 'next' }>('passage:nav', {
+  encode: ({ articleId, paragraph, to, direction }) => `${articleId}:${paragraph}${to === undefined ? '' : `-${to}`}:${direction}`,
   decode(rest) {
-    const [articleId = '', paragraph = '', direction] = rest.split(':');
-    if (!ARTICLE.test(articleId) || !/^\d{1,6}$/.test(paragraph) || (direction !== 'prev' && direction !== 'next')) return undefined;
-    return { articleId, paragraph: Number(paragraph), direction };
+    const [articleId = '', place = '', direction] = rest.split(':');
+    const [, paragraph, to] = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(place) ?? [];
+    if (!ARTICLE.test(articleId) || paragraph === undefined || (direction !== 'prev' && direction !== 'next')) return undefined;
+    return { articleId, paragraph: Number(paragraph), ...(to !== undefined && { to: Number(to) }), direction };
   },
+});
+
+/** The menu of an article's paragraphs under a shown passage: its value is the paragraph to go to. */
+export const gotoId = customId<string>('passage:goto', {
+  encode: (articleId) => articleId,
+  decode: (articleId) => (ARTICLE.test(articleId) ? articleId : undefined),
 });
 
 /** Previous / next page of a stored search. */

@@ -2,11 +2,13 @@ import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { Article, Corpus, Passage } from '../../library/corpus.js';
 import type { Library } from '../../library/library.js';
-import { resolveReference, type PassageRange } from '../../library/references.js';
+import { articlesNamed, completeReference, formatRef, resolveReference, type PassageRange } from '../../library/references.js';
 import { UserError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/input.js';
 import { LIMITS, quoteInput } from '../../lib/ui/limits.js';
 import type { SearchHit, SearchIndex } from '../../search/engine.js';
+import { inOtherScript } from '../../search/script.js';
+import type { SpellingsService } from '../spellings/service.js';
 import type { SearchSessions } from './sessions.js';
 
 /** The most matches one search keeps: a select menu holds 25. */
@@ -21,10 +23,14 @@ const querySchema = z
 const refSchema = z.string().trim().min(1, { error: 'needs a reference such as `former-kazakhstan:2`' });
 
 const REF_SHAPE = /^\s*[a-z0-9-]+\s*:\s*\d/i;
+/** The start of a reference in the search box: completed as one rather than searched. */
+const REF_START = /^[a-z0-9-]+ *:/i;
 
 interface PassageDeps {
   library: Library;
   sessions: SearchSessions;
+  /** The other spellings a server's searches use: its library's list and its own. */
+  spellings: Pick<SpellingsService, 'forSearch'>;
 }
 
 export interface SearchRequest {
@@ -66,7 +72,8 @@ export interface SearchPage {
 
 export type SearchResult =
   | { kind: 'passage'; range: PassageRange }
-  | { kind: 'none'; query: string; articleId?: string }
+  /** `otherScript`: the query has no Latin letters (`Казахстан`), so the member is told the texts are English. */
+  | { kind: 'none'; query: string; articleId?: string; otherScript: boolean }
   | { kind: 'found'; matches: Matches };
 
 export type PassageService = ReturnType<typeof createPassageService>;
@@ -79,8 +86,23 @@ export function checkArticleId(corpus: Corpus, articleId: string | null | undefi
   throw new UserError(`There is no article \`${quoteInput(articleId)}\`: did you mean \`${guess}\`? \`/articles\` lists them all.`);
 }
 
+/** An autocomplete choice for a reference: the reference and the text it opens on. */
+export interface Suggestion {
+  ref: string;
+  text: string;
+}
+
+const suggestion = ({ article, from, to, passages }: PassageRange): Suggestion => ({ ref: formatRef(article.id, from, to), text: passages[0]?.text ?? '' });
+
+/** What to offer before anything is typed: the opening paragraphs of each article. */
+const openings = (articles: Article[]): Passage[] => articles.flatMap((article) => article.paragraphs.slice(0, 3)).slice(0, LIMITS.autocompleteChoices);
+
+function textMatches(corpus: Corpus, search: SearchIndex, typed: string, articleId?: string): Passage[] {
+  return search.search(typed, { articleId, limit: LIMITS.autocompleteChoices }).map((hit) => corpus.byId.get(hit.articleId)!.paragraphs[hit.paragraph - 1]!);
+}
+
 /** Looking passages up in a server's library: by reference, by words, and as autocomplete suggestions. */
-export function createPassageService({ library, sessions }: PassageDeps) {
+export function createPassageService({ library, sessions, spellings: serverSpellings }: PassageDeps) {
   const corpusOf = async (guildId: string) => (await library.forGuild(guildId)).corpus;
 
   function found(corpus: Corpus, search: SearchIndex, hits: SearchHit[]): FoundPassage[] {
@@ -107,7 +129,7 @@ export function createPassageService({ library, sessions }: PassageDeps) {
      * searched. In memory only: the matches are kept for paging by `keep`, a store write.
      */
     async search(request: SearchRequest): Promise<SearchResult> {
-      const { corpus, search } = await library.forGuild(request.guildId);
+      const [{ corpus, search }, spellings] = await Promise.all([library.forGuild(request.guildId), serverSpellings.forSearch(request.guildId)]);
       const query = parseInput(querySchema, request.query, 'query');
       if (REF_SHAPE.test(query)) {
         try {
@@ -117,8 +139,8 @@ export function createPassageService({ library, sessions }: PassageDeps) {
         }
       }
       const articleId = checkArticleId(corpus, request.articleId);
-      const hits = search.search(query, { articleId, limit: MAX_RESULTS });
-      if (hits.length === 0) return { kind: 'none', query, articleId };
+      const hits = search.search(query, { articleId, limit: MAX_RESULTS, spellings });
+      if (hits.length === 0) return { kind: 'none', query, articleId, otherScript: inOtherScript(query) };
       const { guildId, userId, perPage } = request;
       return { kind: 'found', matches: { guildId, userId, query, articleId, found: found(corpus, search, hits), perPage } };
     },
@@ -133,8 +155,8 @@ export function createPassageService({ library, sessions }: PassageDeps) {
     async searchPage(guildId: string, sessionId: string, page: number, perPage: number): Promise<SearchPage> {
       const session = await sessions.get(guildId, sessionId);
       if (!session) throw new UserError('This search has expired: run `/passage search` again.');
-      const { corpus, search } = await library.forGuild(guildId);
-      const hits = search.search(session.query, { articleId: session.articleId, limit: MAX_RESULTS });
+      const [{ corpus, search }, spellings] = await Promise.all([library.forGuild(guildId), serverSpellings.forSearch(guildId)]);
+      const hits = search.search(session.query, { articleId: session.articleId, limit: MAX_RESULTS, spellings });
       return { query: session.query, articleId: session.articleId, found: found(corpus, search, hits), page, perPage, sessionId };
     },
 
@@ -152,28 +174,35 @@ export function createPassageService({ library, sessions }: PassageDeps) {
       return (await corpusOf(guildId)).articles;
     },
 
-    /** Passages to suggest while a reference is typed: an article's paragraphs by number, else matches of the words. */
-    async suggestPassages(guildId: string, input: string, articleId?: string | null): Promise<Passage[]> {
+    /**
+     * `/passage show` and `/poll passage`: references by article id and title first, each
+     * article's paragraphs in order; the words are looked up in the text only when they name no article.
+     */
+    async suggestReferences(guildId: string, input: string): Promise<Suggestion[]> {
       const { corpus, search } = await library.forGuild(guildId);
       const typed = input.trim();
-      const prefix = /^([a-z0-9-]+):(\d*)$/i.exec(typed);
-      const article = prefix ? corpus.byId.get(prefix[1]!.toLowerCase()) : undefined;
-      if (article) {
-        return article.paragraphs.filter((passage) => String(passage.paragraph).startsWith(prefix![2]!)).slice(0, LIMITS.autocompleteChoices);
-      }
-      const scope = articleId ? corpus.byId.get(articleId) : undefined;
-      if (typed.length === 0) {
-        return (scope ? [scope] : corpus.articles).flatMap((a) => a.paragraphs.slice(0, 3)).slice(0, LIMITS.autocompleteChoices);
-      }
-      return search.search(typed, { articleId: scope?.id, limit: LIMITS.autocompleteChoices }).map((hit) => corpus.byId.get(hit.articleId)!.paragraphs[hit.paragraph - 1]!);
+      if (typed.length === 0) return openings(corpus.articles);
+      const named = completeReference(corpus, typed, LIMITS.autocompleteChoices);
+      return named.length > 0 ? named.map(suggestion) : textMatches(corpus, search, typed);
     },
 
-    /** Articles to suggest: ids and titles containing what was typed. */
+    /** `/passage search`: a reference being written (`article:`) is completed, anything else is searched. */
+    async suggestPassages(guildId: string, input: string, articleId?: string | null): Promise<Suggestion[]> {
+      const { corpus, search } = await library.forGuild(guildId);
+      const typed = input.trim();
+      const scope = articleId ? corpus.byId.get(articleId) : undefined;
+      if (typed.length === 0) return openings(scope ? [scope] : corpus.articles);
+      const named = REF_START.test(typed) ? completeReference(corpus, typed, LIMITS.autocompleteChoices) : [];
+      return named.length > 0 ? named.map(suggestion) : textMatches(corpus, search, typed, scope?.id);
+    },
+
+    /** Articles to suggest: those the words name (id or title's first words) first, then ids and titles containing them. */
     async suggestArticles(guildId: string, input: string): Promise<Article[]> {
+      const corpus = await corpusOf(guildId);
       const typed = input.trim().toLowerCase();
-      return (await corpusOf(guildId)).articles
-        .filter((article) => article.id.includes(typed) || article.title.toLowerCase().includes(typed))
-        .slice(0, LIMITS.autocompleteChoices);
+      const named = articlesNamed(corpus, typed);
+      const containing = corpus.articles.filter((article) => !named.includes(article) && (article.id.includes(typed) || article.title.toLowerCase().includes(typed)));
+      return [...named, ...containing].slice(0, LIMITS.autocompleteChoices);
     },
   };
 }

@@ -8,12 +8,12 @@ import {
   type ApplicationCommandOptionChoiceData,
   type BaseMessageOptions,
 } from 'discord.js';
-import { readingMinutes, type Article, type Passage } from '../../library/corpus.js';
+import { readingMinutes, type Article } from '../../library/corpus.js';
 import { formatRef, type PassageRange } from '../../library/references.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
-import { navId, pageId, pickId } from './ids.js';
-import type { SearchPage, SearchResult } from './service.js';
+import { gotoId, navId, pageId, pickId } from './ids.js';
+import type { SearchPage, SearchResult, Suggestion } from './service.js';
 import { snippet, type Snippet } from './snippet.js';
 
 /** Room left in the description for paragraphs, below Discord's 4,096. */
@@ -29,8 +29,8 @@ export function passageFooter(range: Pick<PassageRange, 'article' | 'from' | 'to
 }
 
 /**
- * A passage or range with previous / next buttons. A range longer than one
- * message shows the whole paragraphs that fit and says where to continue.
+ * A passage or range with previous / next buttons and a menu of the article's paragraphs.
+ * A range longer than one message shows the whole paragraphs that fit and says where to continue.
  */
 export function passageView(range: PassageRange): BaseMessageOptions {
   const { article, from, to } = range;
@@ -64,18 +64,33 @@ export function passageView(range: PassageRange): BaseMessageOptions {
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(from <= 1),
     new ButtonBuilder()
-      .setCustomId(navId.encode({ articleId: article.id, paragraph: Math.min(shownTo + 1, count + 1), direction: 'next' }))
+      // Next on a range cut short continues the range; otherwise it moves to the following paragraph.
+      .setCustomId(navId.encode({ articleId: article.id, paragraph: Math.min(shownTo + 1, count + 1), ...(shownTo < to && { to }), direction: 'next' }))
       .setLabel('Next')
       .setEmoji('▶️')
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(shownTo >= count),
   );
-  return { embeds: [embed], components: [buttons] };
+  return { embeds: [embed], components: count > 1 ? [buttons, paragraphMenu(range)] : [buttons] };
+}
+
+/** A menu of the article's paragraphs (up to 25 around the one shown), to go to any of them: what a name alone opens on. */
+function paragraphMenu({ article, from }: Pick<PassageRange, 'article' | 'from'>): ActionRowBuilder<StringSelectMenuBuilder> {
+  const first = Math.max(0, Math.min(from - 1 - Math.floor(LIMITS.selectOptions / 2), article.paragraphs.length - LIMITS.selectOptions));
+  const menu = new StringSelectMenuBuilder()
+    .setCustomId(gotoId.encode(article.id))
+    .setPlaceholder('Go to another paragraph of this article')
+    .addOptions(
+      article.paragraphs
+        .slice(first, first + LIMITS.selectOptions)
+        .map((passage) => ({ label: truncate(`¶${passage.paragraph} · ${passage.text.replace(/\s+/g, ' ')}`, LIMITS.selectText), value: String(passage.paragraph) })),
+    );
+  return new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(menu);
 }
 
 /** The reply to a search that kept nothing: the passage a reference opened, or a no-match answer. */
 export function searchResultView(result: Exclude<SearchResult, { kind: 'found' }>): BaseMessageOptions {
-  return result.kind === 'passage' ? passageView(result.range) : noMatchView(result.query, result.articleId);
+  return result.kind === 'passage' ? passageView(result.range) : noMatchView(result.query, result.articleId, result.otherScript);
 }
 
 /** A snippet as Markdown: matched words in bold, an ellipsis where text was cut. */
@@ -132,9 +147,12 @@ export function searchView(view: SearchPage): BaseMessageOptions {
   return { embeds: [embed], components: rows };
 }
 
-/** No match is an answer, not an error: say so and suggest what to try. */
-function noMatchView(query: string, articleId?: string): BaseMessageOptions {
+/** No match is an answer, not an error: say so and suggest what to try (English words, for a query in another alphabet). */
+function noMatchView(query: string, articleId: string | undefined, otherScript: boolean): BaseMessageOptions {
   const scope = articleId ? ` in \`${articleId}\`` : '';
+  const hint = otherScript
+    ? 'The articles are in English: search with English words or the English spelling of a name, e.g. `Kazakhstan`, `Almaty`.'
+    : 'Try fewer or other words, or `/articles` to see what the group is reading.';
   return {
     embeds: [
       new EmbedBuilder()
@@ -142,7 +160,7 @@ function noMatchView(query: string, articleId?: string): BaseMessageOptions {
         .setTitle('No passage matches')
         .setDescription(
           truncate(
-            `Nothing${scope} matches “${escapeMarkdown(query)}”. Try fewer or other words, or \`/articles\` to see what the group is reading.`,
+            `Nothing${scope} matches “${escapeMarkdown(query)}”. ${hint}`,
             LIMITS.embedDescription,
           ),
         ),
@@ -181,9 +199,9 @@ function choice(name: string, value: string): ApplicationCommandOptionChoiceData
   return { name: truncate(name.replace(/\s+/g, ' '), LIMITS.choiceText), value: value.slice(0, LIMITS.choiceText) };
 }
 
-/** Autocomplete for a passage: each choice shows the reference and the text; its value is the reference. */
-export function passageChoices(passages: Passage[]): ApplicationCommandOptionChoiceData<string>[] {
-  return passages.map((passage) => choice(`${passage.ref} · ${passage.text}`, passage.ref));
+/** Autocomplete for a passage or range: each choice shows the reference and the text it opens on; its value is the reference. */
+export function passageChoices(suggestions: Suggestion[]): ApplicationCommandOptionChoiceData<string>[] {
+  return suggestions.map(({ ref, text }) => choice(`${ref} · ${text}`, ref));
 }
 
 /** Autocomplete for an article: its title and id; the value is the id. */

@@ -54,40 +54,50 @@ const timestamp = (ms: number, style: 'R' | 'f') =>
 
 const voterCount = (voters: number) => `${voters} ${voters === 1 ? 'voter' : 'voters'}`;
 
-/** The poll message: question, live result bars, deadline, who started it, one button per answer. */
+/**
+ * The poll message. Its text says what it is and who started it (it is also the preview
+ * Discord shows above the results reply); the embed's title is the question, then the
+ * passage asked about, live result bars, and the deadline; one button per answer.
+ */
 export function pollView(poll: Poll): PollMessage {
   const closed = poll.closedAt !== null;
   const { counts, voters, percents } = tally(poll);
   const top = closed ? new Set(winners(poll)) : new Set<number>();
   const tie = top.size > 1;
 
-  const lines = [`**${shownText(poll.question)}**`];
+  const question = shownText(poll.question);
+  const title = truncate(question, LIMITS.embedTitle);
+  // A question cut in the title is given whole above the answers.
+  const lines = title === question ? [] : [question, ''];
   if (poll.passage) {
     const quote = shownText(poll.passage.text).split('\n').map((line) => `> ${line}`);
-    lines.push(...quote, `— *${shownText(poll.passage.title)}*, \`${poll.passage.ref}\``);
+    lines.push(...quote, `— *${shownText(poll.passage.title)}*, \`${poll.passage.ref}\``, '');
   }
-  lines.push('');
   poll.options.forEach((option, index) => {
     const mark = top.has(index) ? (tie ? ' 🏆 (tie)' : ' 🏆') : '';
     lines.push(`**${index + 1}.** ${shownText(option)}${mark}`, `${resultBar(percents[index]!)} ${percents[index]}% (${counts[index]})`);
   });
+  // With several answers each, the shares add up past 100%: say what they are shares of.
+  if (poll.multiple) lines.push(`*% of ${voterCount(voters)}; each could choose several answers.*`);
   lines.push('');
-  const when = closed ? `Closed ${timestamp(poll.closedAt!, 'R')}` : `Closes ${timestamp(poll.closesAt, 'R')} (${timestamp(poll.closesAt, 'f')})`;
-  lines.push(`${when} · started by <@${poll.creatorId}>`);
+  lines.push(closed ? `Closed ${timestamp(poll.closedAt!, 'R')}` : `Closes ${timestamp(poll.closesAt, 'R')} (${timestamp(poll.closesAt, 'f')})`);
 
   const footer = [
     voterCount(voters),
-    poll.multiple ? 'several answers allowed' : 'one answer each',
+    poll.multiple ? 'several answers each' : 'one answer each',
     poll.anonymous ? 'anonymous: votes are not linked to names' : 'only counts are shown',
-    `poll ${poll.id}`,
   ].join(' · ');
 
+  const kind = poll.passage ? ' on a passage' : '';
+  const content = closed
+    ? `📊 **Poll closed**${kind} · final results below · started by <@${poll.creatorId}>`
+    : `📊 **Poll**${kind} by <@${poll.creatorId}> · vote with the buttons below`;
   const embed = new EmbedBuilder()
-    .setTitle(closed ? '📊 Poll closed: final results' : poll.passage ? '📊 Poll on a passage' : '📊 Poll')
+    .setTitle(title)
     .setDescription(lines.join('\n'))
     .setColor(closed ? COLOURS.pollClosed : COLOURS.pollOpen)
     .setFooter({ text: footer });
-  return { embeds: [embed], components: voteButtons(poll, top), allowedMentions: { parse: [] } };
+  return { content, embeds: [embed], components: voteButtons(poll, top), allowedMentions: { parse: [] } };
 }
 
 function voteButtons(poll: Poll, top: Set<number>): ActionRowBuilder<ButtonBuilder>[] {

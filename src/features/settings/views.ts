@@ -2,18 +2,35 @@ import { EmbedBuilder, MessageFlags, type BaseMessageOptions } from 'discord.js'
 import { COLOURS } from '../../lib/ui/palette.js';
 import { DEFAULT_SETTINGS, type SettingName, type Settings, type SettingsChange } from './service.js';
 
-/** What each setting means, in the order `/settings show` lists them. */
-const SETTING_DESCRIPTIONS: Record<SettingName, string> = {
-  public_replies: 'lookups are visible to the channel unless a command says otherwise',
-  results_per_page: 'search results on one page (1 to 10)',
-  prompt_style: 'discussion prompts for quotes: critical, reflective or mixed',
-  cooldown_seconds: 'seconds a member waits between posts to the channel (polls, public lookups, /daily now); 0 to 3600',
+const PROMPT_STYLES: Record<Settings['prompt_style'], string> = {
+  critical: 'Quotes come with critical prompts: the claim, its evidence, who is speaking.',
+  reflective: 'Quotes come with reflective prompts: what readers think, and what they would ask.',
+  mixed: 'Quotes come with prompts of both styles, critical and reflective.',
 };
 
+/** What the value shown does (not what the setting could do), one sentence. */
+function valueMeaning(settings: Settings, name: SettingName): string {
+  switch (name) {
+    case 'public_replies':
+      return settings.public_replies
+        ? 'Lookups are shown to the whole channel; a member can add `public:false` to see one alone.'
+        : 'Lookups are shown only to the member who asks; they can add `public:true` to share one.';
+    case 'results_per_page':
+      return `Search shows ${settings.results_per_page} ${settings.results_per_page === 1 ? 'result' : 'results'} per page (1 to 10).`;
+    case 'prompt_style':
+      return PROMPT_STYLES[settings.prompt_style];
+    case 'cooldown_seconds':
+      return settings.cooldown_seconds === 0
+        ? 'Members post to the channel (polls, public lookups, /daily now) without waiting (0 to 3600 seconds).'
+        : `A member waits ${settings.cooldown_seconds} ${settings.cooldown_seconds === 1 ? 'second' : 'seconds'} between posts to the channel: polls, public lookups, /daily now (0 to 3600).`;
+  }
+}
+
+/** One field per setting, in the schema's order: its name and value, then what that value does. */
 function settingFields(settings: Settings) {
-  return (Object.keys(SETTING_DESCRIPTIONS) as SettingName[]).map((name) => ({
+  return (Object.keys(DEFAULT_SETTINGS) as SettingName[]).map((name) => ({
     name: `${name}: ${String(settings[name])}${settings[name] === DEFAULT_SETTINGS[name] ? ' (default)' : ''}`,
-    value: SETTING_DESCRIPTIONS[name],
+    value: valueMeaning(settings, name),
   }));
 }
 

@@ -38,9 +38,60 @@ describe('parseTimezone', () => {
     expect(parseTimezone('America/New_York')).toBe('America/New_York');
   });
 
-  it.each(['Mars/Base', 'Europe/Atlantis', 'GMT+25', ''])('GIVEN %j THEN one clear sentence', (input) => {
+  it.each(['Mars/Base', 'Europe/Atlantis', 'GMT+25', 'UTC+5:10', 'UTC-13', 'zzz', ''])('GIVEN %j THEN one clear sentence naming names and offsets to use', (input) => {
     expect(() => parseTimezone(input)).toThrow(UserError);
-    expect(() => parseTimezone(input)).toThrow(/is not a timezone I know/);
+    expect(() => parseTimezone(input)).toThrow(/is not a timezone I know: pick an IANA name from the list, like `Europe\/Berlin` or `Asia\/Almaty`, or give an offset like `UTC\+5`\.$/);
+  });
+
+  it('GIVEN the start of one zone\'s name, typed without picking from the list THEN that zone', () => {
+    expect(parseTimezone('alma')).toBe('Asia/Almaty');
+    expect(parseTimezone('Kolk')).toBe('Asia/Kolkata');
+    expect(parseTimezone('new york')).toBe('America/New_York');
+    expect(parseTimezone('berlin')).toBe('Europe/Berlin');
+  });
+
+  it('GIVEN the start of several zones\' names THEN one sentence naming some of them', () => {
+    expect(() => parseTimezone('new')).toThrow('`new` fits 2 timezones (`America/New_York`, `America/North_Dakota/New_Salem`): pick one from the list.');
+    expect(() => parseTimezone('america')).toThrow(/^`america` fits \d+ timezones \(`America\/Adak`, .*, …\): pick one from the list\.$/);
+  });
+
+  it('GIVEN an abbreviation THEN the zone most people mean, which follows daylight saving', () => {
+    expect(parseTimezone('EST')).toBe('America/New_York');
+    expect(parseTimezone('edt')).toBe('America/New_York');
+    expect(parseTimezone('PST')).toBe('America/Los_Angeles');
+    expect(parseTimezone('CET')).toBe('Europe/Berlin');
+    expect(parseTimezone('IST')).toBe('Asia/Kolkata');
+    // tzdata's own `EST` is UTC-5 all year; New York is UTC-4 in July.
+    const july = { time: '09:00', timezone: parseTimezone('EST'), days: every };
+    expect(iso(nextPostAt(july, Date.parse('2025-07-01T00:00:00Z')))).toBe('2025-07-01T13:00:00.000Z');
+  });
+
+  it('GIVEN GMT, UTC or an offset THEN a fixed-offset zone as Luxon names it, which schedules posts', () => {
+    expect(parseTimezone('GMT')).toBe('UTC');
+    expect(parseTimezone('utc')).toBe('UTC');
+    expect(parseTimezone('UTC+5')).toBe('UTC+5');
+    expect(parseTimezone('UTC-03:30')).toBe('UTC-3:30');
+    expect(parseTimezone('GMT+5:30')).toBe('UTC+5:30');
+    expect(parseTimezone('+0545')).toBe('UTC+5:45');
+    expect(parseTimezone('UTC+0')).toBe('UTC');
+    expect(iso(nextPostAt({ time: '09:00', timezone: 'UTC+5', days: every }, Date.parse('2025-01-06T00:00:00Z')))).toBe('2025-01-06T04:00:00.000Z');
+    expect(iso(nextPostAt({ time: '09:00', timezone: 'UTC-3:30', days: every }, Date.parse('2025-07-06T00:00:00Z')))).toBe('2025-07-06T12:30:00.000Z');
+    expect(localDate(Date.parse('2025-01-06T20:00:00Z'), 'UTC+5')).toBe('2025-01-07');
+  });
+
+  it('GIVEN an abbreviation or offset being typed THEN autocomplete offers its zone first, not zones that merely contain the letters', () => {
+    const at = new Date('2025-01-13T00:00:00Z');
+    expect(timezoneChoices('EST', at)[0]).toEqual({ name: 'EST: America/New_York (UTC-05:00)', value: 'America/New_York' });
+    expect(timezoneChoices('est', at)[0]!.value).toBe('America/New_York');
+    expect(timezoneChoices('PST', at)[0]!.value).toBe('America/Los_Angeles');
+    expect(timezoneChoices('CET', at)[0]!.value).toBe('Europe/Berlin');
+    expect(timezoneChoices('IST', at)[0]!.value).toBe('Asia/Kolkata');
+    expect(timezoneChoices('UTC+5', at)[0]).toEqual({ name: 'UTC+5 (fixed offset, no daylight saving)', value: 'UTC+5' });
+    // Zones whose name part starts with what is typed come before those that only contain it.
+    const lon = timezoneChoices('lon', at).map((choice) => choice.value);
+    expect(lon.indexOf('Europe/London')).toBeGreaterThanOrEqual(0);
+    expect(lon).toEqual(['Arctic/Longyearbyen', 'Europe/London', 'America/Blanc-Sablon', 'America/Miquelon']);
+    for (const typed of ['EST', 'PST', 'UTC+5']) for (const choice of timezoneChoices(typed, at)) expect(parseTimezone(choice.value)).toBe(choice.value);
   });
 
   it('GIVEN a part of a name THEN autocomplete offers matching zones, at most 25, each within 100 characters', () => {

@@ -2,8 +2,9 @@ import KeyvSqlite from '@keyv/sqlite';
 import { getTasks } from 'node-cron';
 import { describe, expect, it, vi } from 'vitest';
 import { createDailyService, type DailyService, type DailyStatus } from '../../../src/features/daily/service.js';
-import { localDate, parseSchedule } from '../../../src/features/daily/schedule.js';
+import { applyChanges, localDate, parseSchedule } from '../../../src/features/daily/schedule.js';
 import { claimedAt, claimValue, createDailyStore } from '../../../src/features/daily/store.js';
+import { promptTiers } from '../../../src/library/prompts.js';
 import { notPostedText, previewView, statusView } from '../../../src/features/daily/views.js';
 import { UserError } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/lib/logger.js';
@@ -19,7 +20,7 @@ const silent = createLogger('silent');
 // Asia/Almaty is UTC+5: 09:00 there is 04:00 UTC. 2025-01-13 is a Monday.
 const SET_AT = Date.parse('2025-01-13T01:00:00Z');
 const DUE = Date.parse('2025-01-13T04:00:00Z');
-const almaty = parseSchedule({ channelId: CHANNEL, time: '09:00', timezone: 'Asia/Almaty', days: 'every day', thread: true, roleId: ROLE });
+const almaty = applyChanges(undefined, parseSchedule({ channelId: CHANNEL, time: '09:00', timezone: 'Asia/Almaty', days: 'every day', thread: true, roleId: ROLE }), undefined);
 
 const temp = useTempStores('daily');
 
@@ -643,16 +644,74 @@ describe('/daily now, preview, off and the rotation', () => {
     expect(toBody(discord.state.sent[0]!.message).embeds).toEqual(toBody(preview).embeds);
   });
 
-  it('GIVEN /daily off THEN nothing more is posted and status says so', async () => {
+  it('GIVEN /daily off THEN nothing more is posted, even after a restart, and the setup is kept, marked off', async () => {
+    const clock = { now: SET_AT };
+    const discord = fakeDiscord(clock);
+    const sqlite = store();
+    const first = await boot(discord, clock, { on: sqlite });
+    await first.service.set(GUILD, { ...almaty, days: [1, 3, 5] });
+    expect(await first.service.off(GUILD)).toBe('off');
+    expect(await first.service.off(GUILD)).toBe('already off');
+    expect(await first.service.off(OTHER_GUILD)).toBe('none');
+    const status = await statusOf(first.service, GUILD);
+    expect(status?.schedule).toMatchObject({ channelId: CHANNEL, time: '09:00', timezone: 'Asia/Almaty', days: [1, 3, 5], roleId: ROLE, offAt: new Date(SET_AT).toISOString() });
+    expect(status?.next).toBeUndefined();
+    const shown = toBody(statusView(GUILD, status)) as { embeds: Array<{ title: string; fields: Array<{ name: string; value: string }> }> };
+    expect(shown.embeds[0]!.title).toBe('Daily post (off)');
+    expect(shown.embeds[0]!.fields.find((field) => field.name === 'Off')?.value).toContain('`/daily set` with no options turns it back on');
+    await expect(postNow(first.service, GUILD)).rejects.toThrow('The daily post is off: `/daily set` turns it back on, with its channel and time as they were.');
+    await runUntil(first, clock, DUE + MINUTE);
+    await stop(first);
+
+    // A new process does not hold a schedule that is off, whatever its due time.
+    const { logger, lines } = recordingLogger();
+    const second = await boot(discord, clock, { on: sqlite, logger });
+    expect(lines.find((line) => line.msg === 'daily posts scheduled')).toMatchObject({ schedules: 0 });
+    await runUntil(second, clock, DUE + 2 * DAY + MINUTE);
+    expect(discord.state.sent).toHaveLength(0);
+  });
+
+  it('GIVEN /daily off then /daily set with no options THEN the same setup posts again, from the next due time on', async () => {
     const clock = { now: SET_AT };
     const discord = fakeDiscord(clock);
     const bot = await boot(discord, clock);
+    await bot.service.set(GUILD, { ...almaty, days: [1, 3, 5] });
+    await bot.service.off(GUILD);
+    // Monday's time passes while off: it is not caught up when turned back on.
+    await runUntil(bot, clock, DUE + 10 * MINUTE);
+    const resumed = await bot.service.withChanges(GUILD, parseSchedule({}), OTHER_CHANNEL);
+    expect(resumed).toEqual({ ...almaty, days: [1, 3, 5] });
+    const status = await bot.service.set(GUILD, resumed);
+    expect(status.schedule.offAt).toBeUndefined();
+    expect(status.next?.toISOString()).toBe('2025-01-15T04:00:00.000Z');
+    await runUntil(bot, clock, DUE + 2 * DAY);
+    expect(discord.state.sent.map((post) => [post.channelId, new Date(post.at).toISOString()])).toEqual([[CHANNEL, '2025-01-15T04:00:00.000Z']]);
+  });
+
+  it('GIVEN /daily set with some options THEN only those change; a first set needs a time and defaults to the channel it is run in', async () => {
+    const clock = { now: SET_AT };
+    const bot = await boot(fakeDiscord(clock), clock);
+    await expect(bot.service.withChanges(GUILD, parseSchedule({ timezone: 'EST' }), CHANNEL)).rejects.toThrow('The first `/daily set` needs a `time`, like `time:09:00`.');
+    await expect(bot.service.withChanges(GUILD, parseSchedule({ time: '09:00' }), undefined)).rejects.toThrow(/needs a `channel`/);
+    expect(await bot.service.withChanges(GUILD, parseSchedule({ time: '7:30' }), CHANNEL)).toEqual({ channelId: CHANNEL, time: '07:30', timezone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], thread: true });
+
     await bot.service.set(GUILD, almaty);
-    expect(await bot.service.off(GUILD)).toBe(true);
-    expect(await bot.service.off(GUILD)).toBe(false);
-    expect(await statusOf(bot.service, GUILD)).toBeUndefined();
-    await runUntil(bot, clock, DUE + MINUTE);
-    expect(discord.state.sent).toHaveLength(0);
+    expect(await bot.service.withChanges(GUILD, parseSchedule({ time: '10:15', days: 'weekends' }), OTHER_CHANNEL)).toEqual({ ...almaty, time: '10:15', days: [6, 7] });
+    expect(await bot.service.withChanges(GUILD, parseSchedule({ channelId: OTHER_CHANNEL, thread: false, noPing: true }), undefined)).toEqual({
+      channelId: OTHER_CHANNEL, time: '09:00', timezone: 'Asia/Almaty', days: [1, 2, 3, 4, 5, 6, 7], thread: false,
+    });
+  });
+
+  it('GIVEN a schedule stored before off was kept (no offAt) THEN it is read and posts as before', async () => {
+    const clock = { now: SET_AT };
+    const discord = fakeDiscord(clock);
+    const sqlite = store();
+    // The record of an older version, as it was written: nothing says on or off.
+    await sqlite.namespace('daily').set(GUILD, { channelId: CHANNEL, time: '09:00', timezone: 'Asia/Almaty', days: [1, 2, 3, 4, 5, 6, 7], thread: false, setAt: new Date(SET_AT - DAY).toISOString() });
+    const bot = await boot(discord, clock, { on: sqlite });
+    expect((await statusOf(bot.service, GUILD))?.next?.toISOString()).toBe('2025-01-13T04:00:00.000Z');
+    await runUntil(bot, clock, DUE);
+    expect(discord.state.sent).toHaveLength(1);
   });
 
   it('GIVEN a post every day THEN no quote repeats until all are used, across restarts, then a new cycle starts', async () => {
@@ -681,7 +740,7 @@ describe('/daily now, preview, off and the rotation', () => {
     expect(new Set(seen.slice(total)).size).toBe(3);
   });
 
-  it("GIVEN prompt_style critical or reflective THEN the daily post's prompts are of that style", async () => {
+  it("GIVEN prompt_style critical or reflective THEN the daily post's prompts are of that style, or tied to the quote when none of the style is", async () => {
     const clock = { now: SET_AT };
     const discord = fakeDiscord(clock);
     const sqlite = store();
@@ -689,21 +748,40 @@ describe('/daily now, preview, off and the rotation', () => {
     const { settings } = bot;
     const { quotes, prompts } = await (await testLibrary()).forGuild(GUILD);
     await bot.service.set(GUILD, { ...almaty, thread: false });
-    /** A whole rotation of posts, one /daily now a day, and the styles of their prompts as shown. */
-    const styles = async () => {
+    const promptOf = new Map(prompts.prompts.map((prompt) => [prompt.text, prompt]));
+    /** A whole rotation of posts, one /daily now a day: the prompts as shown, with the quote of each. */
+    const shown = async () => {
       const from = discord.state.sent.length;
       for (let day = 0; day < quotes.length; day++) {
         clock.now += DAY;
         await postNow(bot.service, GUILD);
       }
-      const shown = discord.state.sent.slice(from).map((post) => (toBody(post.message) as { embeds: Array<{ fields: Array<{ value: string }> }> }).embeds[0]!.fields[0]!.value);
-      return new Set(shown.map((text) => styleOf.get(text.replace(/\\/g, ''))));
+      return discord.state.sent.slice(from).map((post) => {
+        const text = (toBody(post.message) as { embeds: Array<{ fields: Array<{ value: string }> }> }).embeds[0]!.fields[0]!.value;
+        return { prompt: promptOf.get(text.replace(/\\/g, ''))!, quote: post.card.quote };
+      });
     };
-    const styleOf = new Map(prompts.prompts.map((prompt) => [prompt.text, prompt.style]));
-    await settings.update(GUILD, { prompt_style: 'reflective' });
-    expect(await styles()).toEqual(new Set(['reflective']));
-    await settings.update(GUILD, { prompt_style: 'critical' });
-    expect(await styles()).toEqual(new Set(['critical']));
+    const history: Array<Awaited<ReturnType<typeof shown>>[number]> = [];
+    for (const style of ['reflective', 'critical'] as const) {
+      await settings.update(GUILD, { prompt_style: style });
+      const posts = await shown();
+      const before = history.length;
+      history.push(...posts);
+      // Each prompt comes from the first tier with a prompt not among the last 14 shown: a prompt of
+      // the other style only when it is tied to the quote, or when every prompt of the style that fits is recent.
+      posts.forEach(({ prompt, quote }, index) => {
+        const recent = new Set(history.slice(Math.max(0, before + index - 14), before + index).map((post) => post.prompt));
+        const tiers = promptTiers(prompts, quote, style, Math.floor((before + index) / quotes.length));
+        const tier = tiers.findIndex((candidates) => candidates.includes(prompt));
+        expect(tier, quote.id).toBeGreaterThanOrEqual(0);
+        expect(tiers.slice(0, tier).flat().filter((better) => !recent.has(better)), quote.id).toEqual([]);
+        if (prompt.style !== style) {
+          const tied = prompt.refs.includes(quote.ref) && (prompt.contains ?? []).some((phrase) => quote.text.includes(phrase));
+          expect(tied || tiers.flat().every((fits) => fits.style !== style || recent.has(fits)), quote.id).toBe(true);
+        }
+      });
+      expect(posts.filter(({ prompt }) => prompt.style === style).length).toBeGreaterThan(posts.length / 2);
+    }
   });
 
   it('GIVEN the bot removed from a server THEN its schedule and rotation are forgotten', async () => {

@@ -3,7 +3,7 @@ import { embedLength } from 'discord.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { QuoteCard } from '../../../src/features/daily/card.js';
 import type { DailySchedule } from '../../../src/features/daily/store.js';
-import { dailyPostView, isDailyPostOf, notPostedText, postedView, quoteMessage, setView, statusView, threadName, type QuoteMessage } from '../../../src/features/daily/views.js';
+import { dailyPostView, isDailyPostOf, notPostedText, offText, postedView, quoteMessage, readAsNote, setView, statusView, threadName, type QuoteMessage } from '../../../src/features/daily/views.js';
 import type { Article } from '../../../src/library/corpus.js';
 import type { GuildLibrary } from '../../../src/library/library.js';
 import type { Quote } from '../../../src/library/quotes.js';
@@ -143,14 +143,32 @@ describe('threadName', () => {
 });
 
 describe('daily replies', () => {
-  it('GIVEN /daily set THEN the next post in the server timezone and as Discord timestamps', () => {
+  it('GIVEN /daily set THEN one labelled line gives the next post in the server timezone and in the reader\'s, and the embed does not repeat it', () => {
     const reply = setView(GUILD, { schedule, next });
-    expect(reply.content).toContain('Monday 13 January 2025, 09:00 (Asia/Almaty)');
-    expect(reply.content).toContain(`<t:${unix}:F>`);
-    expect(reply.content).toContain(`<t:${unix}:R>`);
+    expect(reply.content).toBe(`The daily post is set. **Next post:** Monday 13 January 2025, 09:00 (Asia/Almaty), that is <t:${unix}:f> your time (<t:${unix}:R>).`);
     expect(reply.allowedMentions).toEqual({ parse: [] });
     expect(fieldsOf(reply).map((field) => field.value)).toContain('weekdays');
-    expect(reply.content!.length).toBeLessThanOrEqual(LIMITS.content);
+    expect(fieldsOf(reply).map((field) => field.name)).not.toContain('Next post');
+  });
+
+  it('GIVEN a timezone typed as an abbreviation or a prefix THEN the set reply says how it was read; the zone itself needs no note', () => {
+    expect(readAsNote('EST', 'America/New_York')).toEqual(['`EST` is read as **America/New_York**.']);
+    expect(readAsNote(' alma ', 'Asia/Almaty')).toEqual(['`alma` is read as **Asia/Almaty**.']);
+    expect(readAsNote('asia/almaty', 'Asia/Almaty')).toEqual([]);
+    expect(readAsNote(null, 'UTC')).toEqual([]);
+    expect(setView(GUILD, { schedule, next }, readAsNote('almat', 'Asia/Almaty')).content!.split('\n')[1]).toBe('`almat` is read as **Asia/Almaty**.');
+  });
+
+  it('GIVEN a schedule turned off THEN status keeps its setup and says how to turn it back on; off says the setup is kept', () => {
+    const reply = statusView(GUILD, { schedule: { ...schedule, offAt: '2025-01-12T10:00:00.000Z' } });
+    expect(toBody(reply)).toMatchObject({ embeds: [{ title: 'Daily post (off)' }] });
+    const text = fieldsOf(reply).map((field) => `${field.name}: ${field.value}`).join('\n');
+    expect(text).toContain('Time: 09:00 Asia/Almaty');
+    expect(text).toContain('Off: Turned off <t:1736676000:R>. `/daily set` with no options turns it back on as shown here.');
+    expect(text).not.toContain('Next post');
+    expect(offText('off')).toMatch(/^The daily post is off; its setup is kept\. `\/daily set` with no options turns it back on/);
+    expect(offText('already off')).toMatch(/^The daily post was already off/);
+    expect(offText('none')).toBe('There was no daily post to stop on this server.');
   });
 
   it('GIVEN /daily status THEN the schedule, the next post and the last post with its link', () => {

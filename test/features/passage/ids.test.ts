@@ -22,12 +22,14 @@ const SAMPLES: Record<string, unknown[]> = {
   'passage:nav': [
     { articleId: ARTICLE, paragraph: 999_999, direction: 'next' },
     { articleId: ARTICLE, paragraph: 0, direction: 'prev' },
+    { articleId: ARTICLE, paragraph: 999_999, to: 999_999, direction: 'next' },
   ],
   'passage:page': [
     { sessionId: SESSION, page: 9999, direction: 'next' },
     { sessionId: 'a', page: 0, direction: 'prev' },
   ],
   'passage:pick': [SESSION, 'a'],
+  'passage:goto': [ARTICLE, 'former-kazakhstan'],
   'poll:vote': [
     { pollId: POLL, option: 9 },
     { pollId: POLL, option: 0 },
@@ -72,7 +74,7 @@ describe('custom ids', () => {
   });
 
   it.each(codecs)('GIVEN $name THEN forged, foreign and over-long ids decode to nothing', ({ codec }) => {
-    const forged = ['passage:nav:x', 'passage:show:', 'passage:nav:a:1:sideways', 'passage:page::1:next', 'poll:vote:x:100', 'settings:x', '', codec.route, `${codec.route}:`];
+    const forged = ['passage:nav:x', 'passage:show:', 'passage:nav:a:1:sideways', 'passage:nav:a:1-:next', 'passage:nav:a:-2:next', 'passage:page::1:next', 'poll:vote:x:100', 'settings:x', '', codec.route, `${codec.route}:`];
     const foreign = encoded.filter((id) => id.route !== codec.route).map((id) => id.id);
     const overLong = [
       `${codec.route}:${'a'.repeat(CUSTOM_ID_MAX + 1 - codec.route.length - 1)}`,

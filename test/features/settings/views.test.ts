@@ -1,0 +1,31 @@
+import type { APIEmbed } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../src/features/settings/service.js';
+import { settingsView } from '../../../src/features/settings/views.js';
+import { toBody } from '../../helpers/payload.js';
+
+/** `/settings show` as lines: `name: value (default)` → what that value does. */
+function shown(settings: typeof DEFAULT_SETTINGS): Record<string, string> {
+  const embed = (toBody(settingsView(settings)).embeds as APIEmbed[])[0]!;
+  return Object.fromEntries(embed.fields!.map((field) => [field.name, field.value]));
+}
+
+describe('/settings show', () => {
+  it('GIVEN the defaults THEN each line says what its value does, in the schema order', () => {
+    expect(shown(DEFAULT_SETTINGS)).toEqual({
+      'public_replies: false (default)': 'Lookups are shown only to the member who asks; they can add `public:true` to share one.',
+      'results_per_page: 5 (default)': 'Search shows 5 results per page (1 to 10).',
+      'prompt_style: mixed (default)': 'Quotes come with prompts of both styles, critical and reflective.',
+      'cooldown_seconds: 10 (default)': 'A member waits 10 seconds between posts to the channel: polls, public lookups, /daily now (0 to 3600).',
+    });
+  });
+
+  it('GIVEN other values THEN the lines describe those values, not the defaults', () => {
+    const lines = shown({ public_replies: true, results_per_page: 1, prompt_style: 'critical', cooldown_seconds: 0 });
+    expect(lines['public_replies: true']).toBe('Lookups are shown to the whole channel; a member can add `public:false` to see one alone.');
+    expect(lines['results_per_page: 1']).toBe('Search shows 1 result per page (1 to 10).');
+    expect(lines['prompt_style: critical']).toBe('Quotes come with critical prompts: the claim, its evidence, who is speaking.');
+    expect(lines['cooldown_seconds: 0']).toMatch(/^Members post to the channel .* without waiting/);
+    expect(shown({ ...DEFAULT_SETTINGS, prompt_style: 'reflective' })['prompt_style: reflective']).toMatch(/^Quotes come with reflective prompts/);
+  });
+});
