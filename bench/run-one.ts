@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { benchFirstResponse } from './first-response.js';
+import { benchLibraries } from './libraries.js';
 import { benchMemory } from './memory.js';
 import { benchPolls } from './polls.js';
 import { benchRestart } from './restart.js';
@@ -18,6 +19,7 @@ export const BENCHES: Record<string, () => Promise<Row[]>> = {
   restart: benchRestart,
   'first-response': benchFirstResponse,
   startup: benchStartup,
+  libraries: benchLibraries,
 };
 
 const name = process.argv[2];

@@ -69,7 +69,7 @@ function meanRecall(set: QuerySet, pass: PassTiming): number {
 }
 
 /** Heap and array buffers after a full collection; array buffers are freed by a sweeper that runs after it, hence the pause and second pass. */
-async function memoryMb(): Promise<number> {
+export async function memoryMb(): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   await new Promise((resolve) => setTimeout(resolve, 100));

@@ -5,13 +5,19 @@ import { createClient } from './discord/client.js';
 import type { Config } from './lib/config.js';
 import type { BotContext } from './context.js';
 import { createLogger } from './lib/logger.js';
-import { loadShippedLibrary, shippedLibrary } from './library/library.js';
+import { loadShippedLibrary } from './library/library.js';
+import { createServerLibrary } from './library/server-library.js';
+import { createAddedArticles } from './features/library/store.js';
+import { ATTACHMENT_TIMEOUT_MS, createAttachmentFetcher } from './features/library/attachment.js';
+import { createLibraryService } from './features/library/service.js';
 import { discordPoster } from './discord/daily-poster.js';
 import { discordHost } from './discord/poll-host.js';
 import { createCooldownService } from './features/cooldowns/service.js';
 import { cooldownRefusal } from './features/cooldowns/views.js';
 import { createDailyService } from './features/daily/service.js';
+import { createPlanService } from './features/plans/service.js';
 import { createSpellingsService } from './features/spellings/service.js';
+import { createServerPrompts } from './features/prompts/service.js';
 import { createRotationStore } from './features/daily/store.js';
 import { createDrain } from './lib/ops/drain.js';
 import { trackFirstResponses } from './lib/ops/first-response.js';
@@ -40,24 +46,45 @@ export interface Bot {
 export async function startBot(config: Config): Promise<Bot> {
   const logger = createLogger(config.LOG_LEVEL);
   const shipped = await loadShippedLibrary(config.CORPUS_DIR, SEARCH_CACHE_DIR, logger);
-  const library = shippedLibrary(shipped);
   const { corpus } = shipped;
   const client = createClient(config);
   const metrics = createMetrics(() => shardStates(client));
   const store = openStore(config.STORE_URL, { onError: () => metrics.storeErrors.inc(), logger });
   const settings = createSettingsService({ store, logger });
+  const addedArticles = createAddedArticles(store, logger);
+  // Server prompts read the library (to resolve a reference) and are part of it: joined here, late.
+  const library = createServerLibrary({
+    shipped,
+    articles: addedArticles,
+    prompts: { forLibrary: (guildId) => prompts.forLibrary(guildId) },
+    settings,
+    cacheBytes: config.LIBRARY_CACHE_MB * 2 ** 20,
+    logger,
+  });
   const spellings = createSpellingsService({ store, logger, library });
+  const prompts = createServerPrompts({ store, logger, library, onChange: (guildId) => library.invalidate(guildId) });
   const drain = createDrain();
   const firstResponses = trackFirstResponses(client, metrics);
+  const daily = createDailyService({ poster: discordPoster(client), store, settings, library, logger, metrics });
   const ctx: BotContext = {
     logger,
     settings,
     spellings,
+    prompts,
+    library,
+    addedArticles,
+    libraryArticles: createLibraryService({
+      articles: addedArticles,
+      library,
+      shipped: corpus,
+      fetchAttachment: createAttachmentFetcher({ apiUrl: config.DISCORD_API_URL, timeoutMs: ATTACHMENT_TIMEOUT_MS }),
+    }),
     passage: createPassageService({ library, sessions: createSearchSessions(store, logger), spellings }),
     quote: createQuoteService({ library, settings, rotations: createRotationStore(store, logger) }),
     cooldowns: createCooldownService({ settings, refusal: cooldownRefusal }),
     polls: createPollService({ store, logger, library, host: discordHost(client), metrics, voterSecret: config.DISCORD_TOKEN }),
-    daily: createDailyService({ poster: discordPoster(client), store, settings, library, logger, metrics }),
+    daily,
+    plans: createPlanService({ store, library, daily, logger }),
     ops: { metrics, firstResponses, drain },
   };
   for (const event of events) {

@@ -4,14 +4,17 @@ import daily from './daily.js';
 import findInArticles from './find-in-articles.js';
 import help from './help.js';
 import passage from './passage.js';
+import plan from './plan.js';
 import poll from './poll.js';
+import library from './library.js';
+import prompt from './prompt.js';
 import quote from './quote.js';
 import settings from './settings.js';
 import spelling from './spelling.js';
 import type { Command, MessageMenuCommand, SlashCommand } from './types.js';
 
 /** Every command of the bot. A test checks this list against the files of this folder. */
-export const commands: Command[] = [passage, articles, quote, daily, poll, settings, spelling, help, findInArticles];
+export const commands: Command[] = [passage, articles, quote, daily, poll, plan, settings, spelling, library, prompt, help, findInArticles];
 
 function isMessageMenu(command: Command): command is MessageMenuCommand {
   return command.data instanceof ContextMenuCommandBuilder;

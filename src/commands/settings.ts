@@ -28,7 +28,8 @@ export default {
         )
         .addIntegerOption((o) =>
           o.setName('cooldown_seconds').setDescription('Seconds a member waits between posts to the channel (0 to 3600)').setMinValue(0).setMaxValue(3600),
-        ),
+        )
+        .addBooleanOption((o) => o.setName('shipped_articles').setDescription('The articles that come with Marginalia in this server (false hides them)')),
     )
     .addSubcommand((sub) => sub.setName('reset').setDescription('Go back to the default settings (Manage Server)')),
 

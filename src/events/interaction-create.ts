@@ -36,6 +36,9 @@ async function dispatch(ctx: BotContext, interaction: Interaction): Promise<'ok'
       if (interaction.isRepliable()) await interaction.reply({ content: 'Marginalia works inside servers.', flags: MessageFlags.Ephemeral });
       return 'refused';
     }
+    // A server's first use of its library reads the store (its articles and prompts): started now, the reads
+    // run beside the command's own settings read instead of after it. A failure reaches the command, which reads it again.
+    ctx.library.forGuild(interaction.guildId).catch(() => undefined);
     if (interaction.isAutocomplete()) {
       // Autocomplete never shows errors: an empty list is the polite failure.
       try {

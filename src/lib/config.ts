@@ -47,6 +47,12 @@ const configSchema = z.object({
     .min(1, 'should be a port number from 1 to 65535')
     .max(65_535, 'should be a port number from 1 to 65535')
     .optional(),
+  LIBRARY_CACHE_MB: z.coerce
+    .number({ error: 'should be a whole number of megabytes from 1 to 65536' })
+    .int('should be a whole number of megabytes from 1 to 65536')
+    .min(1, 'should be a whole number of megabytes from 1 to 65536')
+    .max(65_536, 'should be a whole number of megabytes from 1 to 65536')
+    .default(64),
   // Set by discord.js's ShardingManager in the processes it spawns; never by hand.
   SHARDING_MANAGER: z.stringbool().default(false),
 });

@@ -35,7 +35,10 @@ export const articleMetaSchema = z.strictObject({
   speakers: speakersSchema.optional(),
 });
 
-type ArticleMeta = z.infer<typeof articleMetaSchema>;
+export type ArticleMeta = z.infer<typeof articleMetaSchema>;
+
+/** Front-matter fields given apart from the file (an uploaded article's command options), which win over the file's. */
+export type MetaOverrides = Partial<Pick<ArticleMeta, 'id' | 'title' | 'kind' | 'source'>>;
 
 /** What parsing an article file finds, its text aside: the corpus cache keeps this instead of parsing again. */
 export interface ArticleLayout {
@@ -81,12 +84,12 @@ const PARAGRAPH_BREAK = /\r?\n[ \t]*\r?\n/g;
 const WORDS_PER_MINUTE = 200;
 
 /** Parses one article file; the text between blank lines is a paragraph, kept verbatim. */
-export function parseArticle(file: string, source: string): Article {
-  return articleFromLayout(file, source, layoutArticle(file, source));
+export function parseArticle(file: string, source: string, overrides?: MetaOverrides): Article {
+  return articleFromLayout(file, source, layoutArticle(file, source, overrides));
 }
 
 /** Checks an article file's front matter and finds its paragraphs (see parseArticle). */
-export function layoutArticle(file: string, source: string): ArticleLayout {
+export function layoutArticle(file: string, source: string, overrides?: MetaOverrides): ArticleLayout {
   const match = FRONT_MATTER.exec(source);
   if (!match) throw new CorpusError(file, 'no front matter: the file must start with a "---" block');
   let raw: unknown;
@@ -95,6 +98,7 @@ export function layoutArticle(file: string, source: string): ArticleLayout {
   } catch (error) {
     throw new CorpusError(file, `front matter is not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
+  if (overrides && typeof raw === 'object' && raw !== null) raw = { ...raw, ...overrides };
   const meta = articleMetaSchema.safeParse(raw);
   if (!meta.success) {
     const issue = meta.error.issues[0]!;
@@ -103,9 +107,14 @@ export function layoutArticle(file: string, source: string): ArticleLayout {
     const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && !(field in raw);
     throw new CorpusError(file, `front matter field "${field}" ${missing ? 'is missing' : issue.message.replace(/^Invalid input: /, '')}`);
   }
+  return layoutParagraphs(file, source, meta.data, match[0].length);
+}
+
+/** Finds the paragraphs of `source` from `from` on, for an article whose front matter is `meta` (already checked). */
+export function layoutParagraphs(file: string, source: string, meta: ArticleMeta, from: number): ArticleLayout {
   const paragraphs: number[] = [];
   let words = 0;
-  for (let from = match[0].length; from <= source.length; ) {
+  while (from <= source.length) {
     PARAGRAPH_BREAK.lastIndex = from;
     const end = PARAGRAPH_BREAK.exec(source);
     const block = source.slice(from, end?.index ?? source.length);
@@ -119,8 +128,8 @@ export function layoutArticle(file: string, source: string): ArticleLayout {
     from = end.index + end[0].length;
   }
   if (paragraphs.length === 0) throw new CorpusError(file, 'the article has no paragraphs');
-  checkSpeakers(file, meta.data, paragraphs.length / 2);
-  return { meta: meta.data, paragraphs, words };
+  checkSpeakers(file, meta, paragraphs.length / 2);
+  return { meta, paragraphs, words };
 }
 
 /** Every paragraph named in `speakers` exists, and none is named twice. */
@@ -152,7 +161,7 @@ export function speakerOf(article: Pick<ArticleMeta, 'speakers'>, paragraph: num
 }
 
 /** The article a layout describes, every paragraph's text cut from `source`. */
-function articleFromLayout(file: string, source: string, { meta, paragraphs: spans, words }: ArticleLayout): Article {
+export function articleFromLayout(file: string, source: string, { meta, paragraphs: spans, words }: ArticleLayout): Article {
   const paragraphs: Passage[] = [];
   for (let i = 0; i < spans.length; i += 2) {
     const paragraph = i / 2 + 1;

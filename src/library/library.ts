@@ -20,14 +20,14 @@ export interface GuildLibrary {
 }
 
 /**
- * The port every feature reads articles through. Today every server gets the shipped
- * corpus; server libraries (SPEC section 10) fill it from the store, per server.
+ * The port every feature reads articles through: each server's library, the shipped corpus
+ * joined to the server's own articles and prompts (server-library.ts, SPEC section 10).
  */
 export interface Library {
   forGuild(guildId: string): Promise<GuildLibrary>;
 }
 
-/** The same shipped library for every server. */
+/** The same shipped library for every server, with no store: for tests of the features that read a library. */
 export function shippedLibrary(shipped: GuildLibrary): Library {
   const ready = Promise.resolve(shipped);
   return { forGuild: () => ready };

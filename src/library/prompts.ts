@@ -13,13 +13,16 @@ type PromptStyle = (typeof PROMPT_STYLES)[number];
 export const PROMPT_STYLE_CHOICES = [...PROMPT_STYLES, 'mixed'] as const;
 export type PromptStyleChoice = (typeof PROMPT_STYLE_CHOICES)[number];
 
+/** What every prompt's text is, in prompts.yaml or a server's own (`/prompt`): one question of 10 to 300 characters. */
+export const promptTextSchema = z
+  .string()
+  .trim()
+  .min(10, 'is too short to be a question')
+  .max(300, 'is longer than 300 characters')
+  .refine((text) => text.endsWith('?'), 'should end with a question mark');
+
 const promptSchema = z.strictObject({
-  text: z
-    .string()
-    .trim()
-    .min(10, 'is too short to be a question')
-    .max(300, 'is longer than 300 characters')
-    .refine((text) => text.endsWith('?'), 'should end with a question mark'),
+  text: promptTextSchema,
   style: z.enum(PROMPT_STYLES, { error: 'should be critical or reflective' }),
   article: z.string().trim().min(1).optional(),
   refs: z.array(z.string().trim().min(1)).min(1, 'should list at least one reference').optional(),
@@ -49,6 +52,8 @@ export interface Prompt {
   contains?: string[];
   /** The discussion thread's name, for a prompt too long to name it. */
   thread?: string;
+  /** A server's own prompt (`/prompt`): tied to its passages by the reference alone, which its author chose for it. */
+  server?: true;
 }
 
 export interface PromptSet {
@@ -127,13 +132,13 @@ export function builtInPrompts(): PromptSet {
   return { file: undefined, prompts: BUILT_IN.map((prompt, index) => ({ ...prompt, number: index + 1, id: promptId(prompt.text), refs: [] })) };
 }
 
-function promptId(text: string): string {
+export function promptId(text: string): string {
   return hash(text).toString(36);
 }
 
-/** Whether `prompt` is tied to the quote's passage and names something the quote contains. */
+/** Whether `prompt` is tied to the quote's passage and names something the quote contains (a server's own prompt: any quote of the passage). */
 function tiedTo(prompt: Prompt, quote: Quote): boolean {
-  return prompt.refs.includes(quote.ref) && (prompt.contains?.some((phrase) => quote.text.includes(phrase)) ?? false);
+  return prompt.refs.includes(quote.ref) && (prompt.server === true || (prompt.contains?.some((phrase) => quote.text.includes(phrase)) ?? false));
 }
 
 /** Whether `prompt` suits any quote of the quote's article: an article prompt, or a general one. */

@@ -8,7 +8,10 @@ import { createSearchSessions } from '../../src/features/passage/sessions.js';
 import { createPassageService, type PassageService } from '../../src/features/passage/service.js';
 import { createRotationStore } from '../../src/features/daily/store.js';
 import { createQuoteService, type QuoteService } from '../../src/features/quote/service.js';
-import { shippedLibrary, type GuildLibrary, type Library } from '../../src/library/library.js';
+import type { GuildLibrary } from '../../src/library/library.js';
+import { createServerLibrary, type ServerLibrary } from '../../src/library/server-library.js';
+import { createAddedArticles, type AddedArticles } from '../../src/features/library/store.js';
+import { createServerPrompts } from '../../src/features/prompts/service.js';
 import { loadPrompts } from '../../src/library/prompts.js';
 import { loadQuotes } from '../../src/library/curated-quotes.js';
 import { extractQuotes } from '../../src/library/quotes.js';
@@ -49,24 +52,35 @@ export function shippedCorpus(): Promise<GuildLibrary> {
 export interface LibContext {
   settings: SettingsService;
   spellings: SpellingsService;
-  library: Library;
+  library: ServerLibrary;
+  addedArticles: AddedArticles;
   passage: PassageService;
   quote: QuoteService;
   store: Store;
   cleanup(): Promise<void>;
 }
 
-/** The services as bot.ts wires them, on the shipped library and a real SQLite file. */
+/** The services as bot.ts wires them, on the server library (shipped and added articles) and a real SQLite file. */
 export async function libContext(): Promise<LibContext> {
-  const library = shippedLibrary(await shippedCorpus());
   const temp = tempStore();
   const settings = createSettingsService({ store: temp.store, logger: silentLogger });
+  const addedArticles = createAddedArticles(temp.store, silentLogger);
+  const library = createServerLibrary({
+    shipped: await shippedCorpus(),
+    articles: addedArticles,
+    prompts: { forLibrary: (guildId) => prompts.forLibrary(guildId) },
+    settings,
+    cacheBytes: 64 * 2 ** 20,
+    logger: silentLogger,
+  });
+  const prompts = createServerPrompts({ store: temp.store, logger: silentLogger, library, onChange: (guildId) => library.invalidate(guildId) });
   const spellings = createSpellingsService({ store: temp.store, logger: silentLogger, library });
   return {
     store: temp.store,
     settings,
     spellings,
     library,
+    addedArticles,
     passage: createPassageService({ library, sessions: createSearchSessions(temp.store, silentLogger), spellings }),
     quote: createQuoteService({ library, settings, rotations: createRotationStore(temp.store, silentLogger) }),
     cleanup: temp.cleanup,

@@ -164,6 +164,21 @@ function numberValue(option: CommandOption, unchecked: boolean): fc.Arbitrary<nu
   return fc.oneof(inRange, outside);
 }
 
+/**
+ * A file as a member could attach one: text, Markdown with or without front matter, bytes that
+ * are not UTF-8, or nothing at all. As text it reads as its name, the part a member chose.
+ */
+const attachedFile: fc.Arbitrary<OptionValue> = fc
+  .record({
+    filename: fc.constantFrom('notes.txt', 'Notes Draft.TXT', 'article.md', 'photo.png', 'no-extension'),
+    bytes: fc.oneof(
+      fc.string({ maxLength: 400 }),
+      fc.string({ maxLength: 200 }).map((text) => `---\nid: generated\ntitle: Generated\nkind: test\n---\n\n${text}\n`),
+      fc.uint8Array({ maxLength: 200 }),
+    ),
+  })
+  .map((file) => ({ ...file, toString: () => file.filename }));
+
 function optionValue(option: CommandOption, entities: Entities, examples: string[], unchecked: boolean): fc.Arbitrary<OptionValue> {
   const pick = (known: string[], foreign: string[]) => fc.constantFrom(...known, ...(unchecked ? foreign : []));
   switch (option.type) {
@@ -182,8 +197,10 @@ function optionValue(option: CommandOption, entities: Entities, examples: string
       return pick(entities.users, entities.foreignUsers);
     case O.Mentionable:
       return pick([...entities.users, ...entities.roles], [...entities.foreignUsers, ...entities.foreignRoles]);
+    case O.Attachment:
+      return attachedFile;
     default:
-      // The loopback driver cannot send it yet (attachments): fail loudly so that it gets added.
+      // A type the loopback driver cannot send yet: fail loudly so that it gets added.
       throw new Error(`generated inputs: option '${option.name}' has type ${option.type}, which the generator cannot send`);
   }
 }

@@ -22,6 +22,7 @@ describe('configuration', () => {
       CORPUS_DIR: 'corpus',
       LOG_LEVEL: 'info',
       TOTAL_SHARDS: 'auto',
+      LIBRARY_CACHE_MB: 64,
       SHARDING_MANAGER: false,
     });
   });
@@ -48,6 +49,8 @@ describe('configuration', () => {
     [{ DISCORD_TOKEN: token, TOTAL_SHARDS: '4', SHARD_IDS: '2-5' }, /^SHARD_IDS names shard 4, but TOTAL_SHARDS is 4/],
     [{ DISCORD_TOKEN: token, HEALTH_PORT: 'http' }, /^HEALTH_PORT should be a port number from 1 to 65535/],
     [{ DISCORD_TOKEN: token, HEALTH_PORT: '70000' }, /^HEALTH_PORT should be a port number from 1 to 65535/],
+    [{ DISCORD_TOKEN: token, LIBRARY_CACHE_MB: 'lots' }, /^LIBRARY_CACHE_MB should be a whole number of megabytes from 1 to 65536/],
+    [{ DISCORD_TOKEN: token, LIBRARY_CACHE_MB: '0' }, /^LIBRARY_CACHE_MB should be a whole number of megabytes from 1 to 65536/],
     [{ DISCORD_TOKEN: token, SHARD_COUNT: '' }, /^SHARD_COUNT is read by discord.js itself and must not be set/],
     [{ DISCORD_TOKEN: token, SHARDS: '0' }, /^SHARDS is read by discord.js itself/],
     [{ DISCORD_TOKEN: token, LOG_LEVEL: 'loud' }, /^LOG_LEVEL should be one of/],
@@ -66,6 +69,7 @@ describe('configuration', () => {
     expect(loadConfig({ DISCORD_TOKEN: token, SHARD_IDS: '7, 4,5,6' }).SHARD_IDS).toEqual([4, 5, 6, 7]);
     expect(loadConfig({ DISCORD_TOKEN: token, SHARD_IDS: '0-1,1-2', TOTAL_SHARDS: '3' }).SHARD_IDS).toEqual([0, 1, 2]);
     expect(loadConfig({ DISCORD_TOKEN: token, HEALTH_PORT: '9100' }).HEALTH_PORT).toBe(9100);
+    expect(loadConfig({ DISCORD_TOKEN: token, LIBRARY_CACHE_MB: '256' }).LIBRARY_CACHE_MB).toBe(256);
   });
 
   it("GIVEN the ShardingManager's own SHARDS and SHARD_COUNT in a shard process THEN they are left to discord.js", () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,7 @@ const commands = [
   command('passage', [option('show', 1, { options: [option('ref', 3, { required: true }), option('public', 5)] })]),
   command('poll', [option('create', 1, { options: [option('question', 3, { required: true }), option('options', 3, { required: true }), option('duration', 3)] })]),
   command('daily', [option('set', 1, { options: [option('channel', 7, { required: true }), option('time', 3, { required: true }), option('role', 8)] })]),
+  command('library', [option('add', 1, { options: [option('file', 11, { required: true })] })]),
   command('settings', [option('set', 1, { options: [option('results_per_page', 4), option('prompt_style', 3, { choices: [{ name: 'critical', value: 'critical' }] })] })]),
 ];
 
@@ -98,6 +99,7 @@ describe('typing a slash command at the sandbox prompt', () => {
       options: 'Yes | No | Partly',
       duration: '10m',
     });
+    expect(parseSlash('/library add file:package.json', commands).options['file']).toEqual({ filename: 'package.json', bytes: new Uint8Array(readFileSync('package.json')) });
     expect(parseSlash('/daily set channel:#study time:09:00 role:@Readers', commands)).toMatchObject({
       subcommand: 'set',
       options: { channel: 'study', time: '09:00', role: 'Readers' },
@@ -122,6 +124,7 @@ describe('typing a slash command at the sandbox prompt', () => {
     expect(mistake('/settings set results_per_page:many')).toContain('takes a whole number');
     expect(mistake('/settings set prompt_style:gentle')).toContain('is one of: critical');
     expect(mistake('/passage show ref:x pubic:true')).toContain('has no option "pubic"');
+    expect(mistake('/library add file:no/such/file.txt')).toContain('takes the path of a file to attach; "no/such/file.txt" cannot be read');
     expect(() => parseLine('click two')).toThrow(InputError);
     expect(parseLine('select 1 3 on 5')).toEqual({ kind: 'select', values: ['1', '3'], message: 5 });
   });

@@ -20,6 +20,7 @@ export const SANDBOX_HELP = [
   '  /passage show ref:former-kazakhstan:2 public:true',
   "  /poll create question:Is the author's claim supported? options:Yes | No | Partly duration:10m",
   '  /daily set channel:#study time:09:00 timezone:Asia/Almaty days:weekdays role:@Readers',
+  '  /library add file:notes/reading-slowly.txt   (a file on disk, attached as a member attaches one)',
   'and these:',
   '  complete /passage search query:Baiko   what autocomplete offers for the last option typed',
   '  pick 2                                 run that command with choice 2 of the last complete',

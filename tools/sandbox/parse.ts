@@ -1,6 +1,8 @@
 // Reading what a person types at the sandbox prompt: sandbox verbs, and slash commands typed
 // as in Discord (`/passage show ref:former-kazakhstan:2 public:true`), checked against the
 // command definitions the bot registered.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CommandOption, CommandRecord, OptionValue } from '@marginalia/loopback';
 import { ApplicationCommandOptionType as O, ApplicationCommandType } from 'discord.js';
 import { describeOptions, TYPE_NAMES } from './help.js';
@@ -172,6 +174,13 @@ function convert(definition: CommandOption, raw: string, where: string): OptionV
       return /^<@[!&]?(\d+)>$/.exec(value)?.[1] ?? value.replace(/^@/, '');
     case O.Channel:
       return /^<#(\d+)>$/.exec(value)?.[1] ?? value.replace(/^#/, '');
+    case O.Attachment:
+      // `file:notes/reading-slowly.txt`: the file on disk is attached, as a member attaches one.
+      try {
+        return { filename: path.basename(value), bytes: new Uint8Array(readFileSync(value)) };
+      } catch {
+        throw new InputError(`${where} option ${definition.name} takes the path of a file to attach; "${value}" cannot be read`);
+      }
     default:
       throw new InputError(`${where} option ${definition.name} is a ${TYPE_NAMES[definition.type] ?? `type ${definition.type}`}, which the sandbox cannot type`);
   }

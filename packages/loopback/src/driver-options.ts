@@ -11,10 +11,28 @@ import {
   type ApplicationCommandType,
 } from 'discord-api-types/v10';
 import { renderChannel, renderMember, renderRole, renderUser } from './render.js';
+import { snowflake } from './snowflake.js';
 import type { CommandOption, CommandRecord, GuildRecord } from './types.js';
 import type { World } from './world.js';
 
-export type OptionValue = string | number | boolean;
+/** A file for an attachment option: Discord's client uploads it and the interaction carries its id and CDN URL. */
+export interface FileInput {
+  filename: string;
+  /** The file's bytes; a string is sent as UTF-8. */
+  bytes: Uint8Array | string;
+  /** Default: from the file name's extension, as Discord's client guesses it. */
+  contentType?: string;
+}
+
+export type OptionValue = string | number | boolean | FileInput;
+
+const CONTENT_TYPES: Record<string, string> = {
+  txt: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  png: 'image/png',
+  pdf: 'application/pdf',
+};
 
 export interface CommandInput {
   name: string;
@@ -80,6 +98,8 @@ interface Context {
   where: string;
   resolved: Resolved;
   unchecked?: boolean;
+  /** Where the loopback serves attached files (`http://127.0.0.1:<port>`); commands only, select menus carry no files. */
+  filesUrl?: string;
 }
 
 function pick(level: CommandOption[], type: O.Subcommand | O.SubcommandGroup, name: string | undefined, where: string): CommandOption | undefined {
@@ -131,11 +151,29 @@ function resolveId(ctx: Context, definition: CommandOption, raw: OptionValue): s
   throw new Error(`loopback driver: ${ctx.where} option '${definition.name}' (${TYPE_NAMES[kind]}) got '${text}', which names no such ${TYPE_NAMES[kind]} in ${guild.name}`);
 }
 
+/** Stores an attached file where the loopback serves it and puts it in `resolved.attachments`, as Discord's CDN and client do. */
+function attach(ctx: Context, where: string, raw: OptionValue): string {
+  if (typeof raw !== 'object' || typeof raw.filename !== 'string' || raw.bytes === undefined) {
+    throw new Error(`loopback driver: ${where} is attachment, got ${JSON.stringify(raw)}; give { filename, bytes }`);
+  }
+  if (!ctx.filesUrl) throw new Error(`loopback driver: ${where}: files can only be attached to commands`);
+  const bytes = typeof raw.bytes === 'string' ? new Uint8Array(Buffer.from(raw.bytes, 'utf8')) : raw.bytes;
+  const extension = /\.([a-z0-9]+)$/i.exec(raw.filename)?.[1]?.toLowerCase() ?? '';
+  const contentType = raw.contentType ?? CONTENT_TYPES[extension] ?? 'application/octet-stream';
+  const id = snowflake();
+  ctx.world.uploadsById.set(id, { id, channelId: ctx.channelId, filename: raw.filename, contentType, bytes, downloads: 0 });
+  const url = `${ctx.filesUrl}/ephemeral-attachments/${ctx.channelId}/${id}/${encodeURIComponent(raw.filename)}`;
+  (ctx.resolved.attachments ??= {})[id] = { id, filename: raw.filename, size: bytes.byteLength, url, proxy_url: url, content_type: contentType, ephemeral: true };
+  return id;
+}
+
 function convert(ctx: Context, declared: CommandOption, raw: OptionValue): OptionValue {
   // An altered client ignores the declared limits and choices, not the option's type.
   const definition: CommandOption = ctx.unchecked ? { type: declared.type, name: declared.name, description: declared.description } : declared;
   const where = `${ctx.where} option '${definition.name}'`;
   const wrong = () => new Error(`loopback driver: ${where} is ${TYPE_NAMES[definition.type]}, got ${JSON.stringify(raw)}`);
+  if (definition.type === O.Attachment) return attach(ctx, where, raw);
+  if (typeof raw === 'object') throw wrong();
   switch (definition.type) {
     case O.String: {
       if (typeof raw !== 'string') throw wrong();
@@ -200,9 +238,12 @@ export function resolveValue(world: World, guild: GuildRecord, channelId: string
   return resolveId({ world, guild, channelId, where: 'select menu', resolved }, definition, raw);
 }
 
-/** `data.options` and `data.resolved` for a chat input command, nested under its group and subcommand. */
-export function commandOptions(world: World, guild: GuildRecord, channelId: string, command: CommandRecord, input: CommandInput) {
-  const ctx: Context = { world, guild, channelId, where: `/${command.name}`, resolved: {}, unchecked: input.unchecked };
+/**
+ * `data.options` and `data.resolved` for a chat input command, nested under its group and
+ * subcommand. Attached files are served under `filesUrl`.
+ */
+export function commandOptions(world: World, guild: GuildRecord, channelId: string, command: CommandRecord, input: CommandInput, filesUrl: string) {
+  const ctx: Context = { world, guild, channelId, where: `/${command.name}`, resolved: {}, unchecked: input.unchecked, filesUrl };
   const group = pick(command.options, O.SubcommandGroup, input.group, ctx.where);
   if (group) ctx.where += ` ${group.name}`;
   const subcommand = pick(group?.options ?? command.options, O.Subcommand, input.subcommand, ctx.where);

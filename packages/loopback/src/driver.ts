@@ -65,13 +65,16 @@ export class Driver {
   constructor(
     private readonly world: World,
     private readonly gateway: Gateway,
+    /** Where the loopback's HTTP server serves attached files, `http://127.0.0.1:<port>`. */
+    private readonly filesUrl: () => string,
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {}
 
+  /** A slash command; a file for an attachment option is given as `{ filename, bytes }` (see FileInput). */
   async slash(input: SlashInput): Promise<InteractionRun> {
     const { user, channel, guild } = this.#where(input);
     const command = this.#command(guild, channel, user, input.name, ApplicationCommandType.ChatInput);
-    const { options, resolved } = commandOptions(this.world, guild, channel.id, command, input);
+    const { options, resolved } = commandOptions(this.world, guild, channel.id, command, input, this.filesUrl());
     const label = ['/' + input.name, input.group, input.subcommand].filter(Boolean).join(' ');
     return this.#send(InteractionType.ApplicationCommand, user, channel, { ...this.#commandData(command), options, resolved }, label);
   }
@@ -85,7 +88,7 @@ export class Driver {
   autocompleteRun(input: AutocompleteInput): InteractionRun {
     const { user, channel, guild } = this.#where(input);
     const command = this.#command(guild, channel, user, input.name, ApplicationCommandType.ChatInput);
-    const { options } = commandOptions(this.world, guild, channel.id, command, input);
+    const { options } = commandOptions(this.world, guild, channel.id, command, input, this.filesUrl());
     return this.#send(InteractionType.ApplicationCommandAutocomplete, user, channel, { ...this.#commandData(command), options }, `autocomplete of /${input.name} ${input.focused}`);
   }
 

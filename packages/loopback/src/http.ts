@@ -58,7 +58,7 @@ export async function readBody(req: IncomingMessage): Promise<ParsedBody> {
     for (const [key, value] of form.entries()) {
       const index = /^files\[(\d+)\]$/.exec(key)?.[1];
       if (typeof value === 'string' || index === undefined) continue;
-      files.push({ id: index, filename: value.name, size: value.size, contentType: value.type || null, description: null });
+      files.push({ id: index, filename: value.name, size: value.size, contentType: value.type || null, description: null, bytes: new Uint8Array(await value.arrayBuffer()) });
     }
     return { json: typeof payload === 'string' ? JSON.parse(payload) : {}, files };
   }

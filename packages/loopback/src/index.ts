@@ -10,7 +10,7 @@ export { checkAutocomplete, checkMessage, checkModal, checkThread } from './limi
 export { checkCommand, checkCommandList } from './command-limits.js';
 export type { FormIssue } from './form-errors.js';
 export type { Driver, SlashInput, AutocompleteInput, ComponentInput, ContextMenuInput, ModalInput } from './driver.js';
-export type { CommandInput, OptionValue } from './driver-options.js';
+export type { CommandInput, FileInput, OptionValue } from './driver-options.js';
 export { walkComponents, type Component } from './driver-components.js';
 export type { DropOptions, ResumeRecord } from './gateway.js';
 export type { FaultSpec } from './faults.js';
@@ -27,4 +27,6 @@ export type {
   CommandOption,
   InteractionRecord,
   InteractionCallback,
+  Attachment,
+  UploadRecord,
 } from './types.js';

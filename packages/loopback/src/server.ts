@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createDefaultWorld } from './default-world.js';
 import { Driver } from './driver.js';
 import { Faults } from './faults.js';
+import { fileHandler } from './files.js';
 import { Gateway } from './gateway.js';
 import { restHandler, type RequestLog } from './rest.js';
 import type { ServerState, Violation } from './router.js';
@@ -50,7 +51,7 @@ export class Loopback extends EventEmitter {
     this.token = `${Buffer.from(world.bot.id).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
     this.gateway = new Gateway(world, this.token, options.heartbeatIntervalMs ?? 41_250, () => `${this.gatewayUrl}/resume`);
     this.faults = new Faults(this.gateway);
-    this.driver = new Driver(world, this.gateway, this.#timeoutMs);
+    this.driver = new Driver(world, this.gateway, () => this.filesUrl, this.#timeoutMs);
     const state: ServerState = {
       world,
       token: this.token,
@@ -59,7 +60,10 @@ export class Loopback extends EventEmitter {
       gatewayUrl: () => this.gatewayUrl,
     };
     const handle = restHandler(state, this.faults, this.requests);
-    this.#server = createServer((req, res) => void handle(req, res));
+    const serveFile = fileHandler(world);
+    this.#server = createServer((req, res) => {
+      if (!serveFile(req, res)) void handle(req, res);
+    });
     this.#server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
     world.on('message', (message: MessageRecord) => this.emit('message', message));
   }
@@ -73,6 +77,10 @@ export class Loopback extends EventEmitter {
   }
   get gatewayUrl(): string {
     return `ws://127.0.0.1:${this.#port}`;
+  }
+  /** Where files attached to commands are served, as Discord's CDN serves them. */
+  get filesUrl(): string {
+    return `http://127.0.0.1:${this.#port}`;
   }
 
   async listen(port: number): Promise<void> {

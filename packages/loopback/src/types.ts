@@ -93,6 +93,19 @@ export interface Attachment {
   size: number;
   contentType: string | null;
   description: string | null;
+  /** The file's bytes as sent: a test compares them with what it expects. */
+  bytes: Uint8Array;
+}
+
+/** A file a member attached to a slash command's attachment option, served over the loopback's HTTP server. */
+export interface UploadRecord {
+  id: string;
+  channelId: string;
+  filename: string;
+  contentType: string;
+  bytes: Uint8Array;
+  /** How many times the bot (or anyone) fetched it. */
+  downloads: number;
 }
 
 /** What a message looked like before an edit. */

@@ -13,6 +13,7 @@ import type {
   MessageRecord,
   Overwrite,
   RoleRecord,
+  UploadRecord,
   UserRecord,
 } from './types.js';
 
@@ -47,6 +48,8 @@ export class World extends EventEmitter implements Lookup {
   readonly channelsById = new Map<string, ChannelRecord>();
   readonly messagesById = new Map<string, MessageRecord>();
   readonly interactionsById = new Map<string, InteractionRecord>();
+  /** Files members attached to slash commands (the driver's attachment options), served at `/ephemeral-attachments/…`. */
+  readonly uploadsById = new Map<string, UploadRecord>();
   /** Registered commands by scope: 'global' or a guild id. */
   readonly commandsByScope = new Map<string, CommandRecord[]>();
   readonly bot: UserRecord;

@@ -1,3 +1,4 @@
+import { UserError } from '../../lib/errors.js';
 import type { Rotation } from './store.js';
 import { hash, type Prompt } from '../../library/prompts.js';
 import type { Quote } from '../../library/quotes.js';
@@ -17,7 +18,8 @@ interface RotationPick {
  * pick is the same until it is posted (the preview shows what will be posted).
  */
 export function nextInRotation(quotes: Quote[], rotation: Rotation, guildId: string): RotationPick {
-  if (quotes.length === 0) throw new Error('the corpus has no quotes');
+  // A server that hides the shipped articles (shipped_articles: false) may have added none with a quotable sentence.
+  if (quotes.length === 0) throw new UserError("This server's library has no sentence short enough to quote: add an article with `/library add`, or show the shipped articles again with `/settings set shipped_articles:true`.");
   const used = new Set(rotation.used);
   let cycle = rotation.cycle;
   let pool = quotes.filter((quote) => !used.has(quote.id));

@@ -6,11 +6,13 @@ import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/ops/metrics.js';
 import type { Store } from '../../lib/store.js';
 import type { SettingsService } from '../settings/service.js';
+import { createPlanPosts } from '../plans/posts.js';
+import type { PlanPost } from '../plans/progress.js';
 import { quoteCard, type QuoteCard } from './card.js';
 import { nextInRotation, rememberPrompt } from './rotation.js';
 import { applyChanges, localDate, nextPostAt, parseSchedule, previousPostAt, type ScheduleChanges, type ScheduleInput } from './schedule.js';
 import { DailyScheduler, LATE_LIMIT_MS, type DuePost } from './scheduler.js';
-import { claimedAt, claimValue, createDailyStore, type Attempt, type DailySchedule, type LastPost } from './store.js';
+import { claimedAt, claimValue, createDailyStore, type Attempt, type DailySchedule, type LastPost, type Rotation } from './store.js';
 import { minuteTicker, type Ticker } from './ticker.js';
 
 /** What the daily post needs from Discord: the bot's is `discordPoster` (src/discord/daily-poster.ts), tests give a fake. */
@@ -35,6 +37,8 @@ export interface DailyPoster {
 /** One day's post: the quote card, its local date, the role it pings (nobody without one), and whether a thread goes with it. */
 export interface DailyPost {
   card: QuoteCard;
+  /** While a reading plan runs: the day's reading (the card then carries its prompt), or the plan's closing post. */
+  plan?: PlanPost;
   date: string;
   roleId?: string;
   thread: boolean;
@@ -104,6 +108,7 @@ export interface UnreadableSchedule {
 
 export interface DailyPreview {
   card: QuoteCard;
+  plan?: PlanPost;
   status?: DailyStatus;
 }
 
@@ -169,6 +174,7 @@ export function createDailyService(deps: DailyDeps) {
   const now = deps.now ?? Date.now;
   const ticker = deps.ticker ?? minuteTicker;
   const daily = createDailyStore(deps.store, logger);
+  const plans = createPlanPosts(deps.store, logger);
   const processId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const scheduler = new DailyScheduler({
     onDue: (post) => enqueue(post),
@@ -234,12 +240,18 @@ export function createDailyService(deps: DailyDeps) {
     return scheduler.has(guildId) && scheduler.retry(guildId, slot, at) ? at : undefined;
   }
 
-  /** The server's next quote with its prompt (none of its last 14 while another fits), from its library as it is now, and the rotation once it is posted. */
-  async function nextCard(guildId: string) {
+  /**
+   * The server's next post, from its library as it is now: the reading plan's post for
+   * `date` while one runs (without a date, its next), else the next quote; each with its
+   * prompt (none of the last 14 while another fits), and the rotation once it is posted.
+   */
+  async function nextCard(guildId: string, date?: string): Promise<{ card: QuoteCard; plan?: PlanPost; rotation: Rotation }> {
     const shelf = await library.forGuild(guildId);
     const rotation = await daily.getRotation(guildId);
-    const pick = nextInRotation(shelf.quotes, rotation, guildId);
     const { prompt_style } = await settings.get(guildId);
+    const planned = await plans.next(guildId, shelf, { style: prompt_style, recent: rotation.prompts }, date);
+    if (planned) return { ...planned, rotation: rememberPrompt(rotation, planned.card.prompt) };
+    const pick = nextInRotation(shelf.quotes, rotation, guildId);
     const card = quoteCard(shelf, pick.quote, prompt_style, guildId, { recent: rotation.prompts, turn: pick.after.cycle });
     return { card, rotation: rememberPrompt(pick.after, card.prompt) };
   }
@@ -336,8 +348,8 @@ export function createDailyService(deps: DailyDeps) {
       try {
         schedule = { ...schedule, attempt };
         await daily.saveSchedule(guildId, schedule);
-        const { card, rotation } = await nextCard(guildId);
-        message = { card, date, thread: schedule.thread, ...(schedule.roleId ? { roleId: schedule.roleId } : {}) };
+        const { card, plan, rotation } = await nextCard(guildId, date);
+        message = { card, date, thread: schedule.thread, ...(schedule.roleId ? { roleId: schedule.roleId } : {}), ...(plan ? { plan } : {}) };
         let found = false;
         if (stopped !== undefined) {
           // Taken over from a try that stopped: it may have posted before it could record that.
@@ -354,6 +366,9 @@ export function createDailyService(deps: DailyDeps) {
         const lastPost: LastPost = { messageId: sent.messageId, channelId: schedule.channelId, date, at: new Date(now()).toISOString(), quoteId: card.quote.id, owner: await lease.stop() };
         // Discord refusing the thread is a permission to fix, as for the post: the schedule pauses after this post.
         const refused = sent.threadFailure?.refused ? sent.threadFailure.reason : undefined;
+        // The plan moves before the post is recorded: once recorded, the date is never tried
+        // again, while a try that stops here finds its post, and the plan moves once per date.
+        if (plan) await plans.posted(guildId, date, plan);
         await daily.saveSchedule(guildId, { ...withoutAttempt(schedule), lastPost, ...(refused ? { pausedReason: refused } : {}) });
         await daily.saveRotation(guildId, rotation);
         await releaseOldClaim(guildId, schedule.lastPost, date);
@@ -581,8 +596,8 @@ export function createDailyService(deps: DailyDeps) {
     /** The card of the next post, as it will be posted. */
     async preview(guildId: string): Promise<DailyPreview> {
       const schedule = await daily.getSchedule(guildId);
-      const { card } = await nextCard(guildId);
-      return { card, ...(schedule ? { status: statusOf(schedule, guildId) } : {}) };
+      const { card, plan } = await nextCard(guildId);
+      return { card, ...(plan ? { plan } : {}), ...(schedule ? { status: statusOf(schedule, guildId) } : {}) };
     },
 
     /** `/daily now`: today's post at once; it counts as today's, so the scheduled one is not made. */

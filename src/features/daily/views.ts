@@ -15,6 +15,7 @@ import { LIMITS, quoteInput, truncate } from '../../lib/ui/limits.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { showId } from '../passage/ids.js';
 import { passageFooter } from '../passage/views.js';
+import { PLAN_AUTHOR, planPostMessage } from '../plans/views.js';
 import type { QuoteCard } from './card.js';
 import { formatDays, formatLocal, localDate } from './schedule.js';
 import type { DailyPost, DailyPreview, DailyStatus, PostOutcome, UnfinishedPost, UnreadableSchedule } from './service.js';
@@ -58,13 +59,19 @@ export function quoteMessage(card: QuoteCard, options: QuoteMessageOptions): Quo
     .setCustomId(showId.encode(quote.ref))
     .setLabel(`Read the whole passage (${truncate(quote.ref, 50)})`)
     .setEmoji({ name: '📖' });
-  const message: QuoteMessage = {
-    embeds: [embed],
-    components: [new ActionRowBuilder<ButtonBuilder>().addComponents(button)],
-    allowedMentions: options.roleId ? { parse: [], roles: [options.roleId] } : NOBODY,
-  };
-  if (options.roleId) message.content = `<@&${options.roleId}>`;
-  return message;
+  return pinging({ embeds: [embed], components: [new ActionRowBuilder<ButtonBuilder>().addComponents(button)] }, options.roleId);
+}
+
+/** The message pinging the role, or nobody without one. */
+function pinging(message: BaseMessageOptions, roleId: string | undefined): QuoteMessage {
+  return roleId ? { ...message, allowedMentions: { parse: [], roles: [roleId] }, content: `<@&${roleId}>` } : { ...message, allowedMentions: NOBODY };
+}
+
+/** The daily post of a date (or its preview): the reading plan's post while one runs, else the quote. */
+function dailyMessage(post: Pick<DailyPost, 'card' | 'plan' | 'roleId'> & { date?: string }): QuoteMessage {
+  const { card, plan, roleId, date } = post;
+  if (plan) return pinging(planPostMessage(card, plan, (footer) => footerText(footer, date)), roleId);
+  return quoteMessage(card, { kind: 'daily', ...(date ? { date } : {}), ...(roleId ? { roleId } : {}) });
 }
 
 function footerText(footer: string, date: string | undefined): string {
@@ -73,7 +80,8 @@ function footerText(footer: string, date: string | undefined): string {
 
 /** Whether a message's first embed is the daily post of `date` (the caller checks that the bot wrote it). */
 export function isDailyPostOf(embed: { author?: { name: string } | null; footer?: { text: string } | null } | undefined, date: string): boolean {
-  return embed?.author?.name === DAILY_AUTHOR && (embed.footer?.text.endsWith(dateMark(date)) ?? false);
+  const author = embed?.author?.name ?? '';
+  return (author === DAILY_AUTHOR || author.startsWith(PLAN_AUTHOR)) && (embed?.footer?.text.endsWith(dateMark(date)) ?? false);
 }
 
 /**
@@ -92,7 +100,7 @@ export function threadName(prompt: Pick<Prompt, 'text' | 'thread'>): string {
 
 /** The scheduled post as sent: the quote message pinging its role, and its thread's name when it has one. */
 export function dailyPostView(post: DailyPost): { message: QuoteMessage; threadName?: string } {
-  const message = quoteMessage(post.card, { kind: 'daily', date: post.date, ...(post.roleId ? { roleId: post.roleId } : {}) });
+  const message = dailyMessage(post);
   return post.thread ? { message, threadName: threadName(post.card.prompt) } : { message };
 }
 
@@ -194,7 +202,7 @@ export function previewView(preview: DailyPreview): Reply {
     intro += ` It goes to <#${status.schedule.channelId}> ${time(status.next, TimestampStyles.LongDateTime)}${ping}${thread}.`;
   }
   const date = status?.next ? localDate(status.next, status.schedule.timezone) : undefined;
-  return { ...quoteMessage(preview.card, { kind: 'daily', ...(date ? { date } : {}) }), content: intro, allowedMentions: NOBODY };
+  return { ...dailyMessage({ card: preview.card, ...(preview.plan ? { plan: preview.plan } : {}), ...(date ? { date } : {}) }), content: intro, allowedMentions: NOBODY };
 }
 
 /** `/daily now`: where the post went. */

@@ -82,6 +82,8 @@ export type PassageService = ReturnType<typeof createPassageService>;
 export function checkArticleId(corpus: Corpus, articleId: string | null | undefined): string | undefined {
   if (!articleId) return undefined;
   if (corpus.byId.has(articleId)) return articleId;
+  // A server that hides the shipped articles and added none has no article to suggest.
+  if (corpus.articles.length === 0) throw new UserError(`There is no article \`${quoteInput(articleId)}\`: this server's library has no articles yet (\`/library add\` adds one).`);
   const guess = closest(articleId, [...corpus.byId.keys()]);
   throw new UserError(`There is no article \`${quoteInput(articleId)}\`: did you mean \`${guess}\`? \`/articles\` lists them all.`);
 }
@@ -157,6 +159,8 @@ export function createPassageService({ library, sessions, spellings: serverSpell
       if (!session) throw new UserError('This search has expired: run `/passage search` again.');
       const [{ corpus, search }, spellings] = await Promise.all([library.forGuild(guildId), serverSpellings.forSearch(guildId)]);
       const hits = search.search(session.query, { articleId: session.articleId, limit: MAX_RESULTS, spellings });
+      // The articles or spellings changed since (an article removed, a spelling taken out).
+      if (hits.length === 0) throw new UserError('This search finds nothing any more: the articles or spellings have changed. Run `/passage search` again.');
       return { query: session.query, articleId: session.articleId, found: found(corpus, search, hits), page, perPage, sessionId };
     },
 

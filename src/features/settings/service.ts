@@ -18,6 +18,7 @@ const fields = {
   results_per_page: wholeNumber(1, 10),
   prompt_style: z.enum(PROMPT_STYLE_CHOICES, { error: `must be one of ${PROMPT_STYLE_CHOICES.join(', ')}` }),
   cooldown_seconds: wholeNumber(0, 3600),
+  shipped_articles: z.boolean({ error: 'must be true or false' }),
 };
 
 const settingsSchema = z.strictObject({
@@ -25,6 +26,7 @@ const settingsSchema = z.strictObject({
   results_per_page: fields.results_per_page.default(5),
   prompt_style: fields.prompt_style.default('mixed'),
   cooldown_seconds: fields.cooldown_seconds.default(10),
+  shipped_articles: fields.shipped_articles.default(true),
 });
 
 /** What `/settings set` may change: any of the settings, each validated. */

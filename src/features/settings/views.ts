@@ -23,6 +23,10 @@ function valueMeaning(settings: Settings, name: SettingName): string {
       return settings.cooldown_seconds === 0
         ? 'Members post to the channel (polls, public lookups, /daily now) without waiting (0 to 3600 seconds).'
         : `A member waits ${settings.cooldown_seconds} ${settings.cooldown_seconds === 1 ? 'second' : 'seconds'} between posts to the channel: polls, public lookups, /daily now (0 to 3600).`;
+    case 'shipped_articles':
+      return settings.shipped_articles
+        ? "The articles that come with Marginalia are in this server's library, next to the ones its admins add."
+        : "Only the articles this server's admins add are in its library; the ones that come with Marginalia are hidden.";
   }
 }
 

@@ -16,6 +16,9 @@ const FEATURES = path.resolve('src/features');
 const ARTICLE = `${'a-'.repeat(29)}zz`;
 const SESSION = 'A_-9'.repeat(10);
 const POLL = 'k3v9x2m8q1';
+// The longest snowflakes (20 digits) and server prompt ids (`p-` and 7 base-36 digits).
+const SNOWFLAKE = '18446744073709551615';
+const PROMPT = 'p-zzzzzzz';
 
 const SAMPLES: Record<string, unknown[]> = {
   'passage:show': [`${ARTICLE}:9999-9999`, `${ARTICLE}:9999`, 'former-kazakhstan:2'],
@@ -30,6 +33,18 @@ const SAMPLES: Record<string, unknown[]> = {
   ],
   'passage:pick': [SESSION, 'a'],
   'passage:goto': [ARTICLE, 'former-kazakhstan'],
+  'library:rm': [
+    { guildId: SNOWFLAKE, userId: SNOWFLAKE, articleId: ARTICLE },
+    { guildId: '1', userId: '2', articleId: 'a' },
+  ],
+  'prompt:review': [
+    { guildId: SNOWFLAKE, promptId: PROMPT, verdict: 'approve' },
+    { guildId: '1', promptId: 'p-0', verdict: 'reject' },
+  ],
+  'prompt:page': [
+    { guildId: SNOWFLAKE, page: 999, direction: 'next' },
+    { guildId: '1', page: 0, direction: 'prev' },
+  ],
   'poll:vote': [
     { pollId: POLL, option: 9 },
     { pollId: POLL, option: 0 },

@@ -20,7 +20,7 @@ function fresh() {
 describe('settings on a real SQLite file', () => {
   it('GIVEN nothing stored THEN the defaults apply', async () => {
     const settings = createSettingsService({ store: fresh().store, logger: silentLogger });
-    expect(await settings.get(guild)).toEqual({ public_replies: false, results_per_page: 5, prompt_style: 'mixed', cooldown_seconds: 10 });
+    expect(await settings.get(guild)).toEqual({ public_replies: false, results_per_page: 5, prompt_style: 'mixed', cooldown_seconds: 10, shipped_articles: true });
   });
 
   it('GIVEN a change THEN it reports what changed and survives a new store on the same file', async () => {
@@ -52,6 +52,7 @@ describe('settings on a real SQLite file', () => {
     [{ cooldown_seconds: -1 }, '`cooldown_seconds` must be a whole number from 0 to 3600.'],
     [{ cooldown_seconds: 3601 }, '`cooldown_seconds` must be a whole number from 0 to 3600.'],
     [{ public_replies: 'yes' }, '`public_replies` must be true or false.'],
+    [{ shipped_articles: 'no' }, '`shipped_articles` must be true or false.'],
     [{ prompt_style: 'angry' }, '`prompt_style` must be one of critical, reflective, mixed.'],
   ])('GIVEN %j THEN the refusal is %s', async (patch, sentence) => {
     const settings = createSettingsService({ store: fresh().store, logger: silentLogger });
@@ -65,6 +66,13 @@ describe('settings on a real SQLite file', () => {
     expect(DEFAULT_SETTINGS.cooldown_seconds).toBe(10);
     expect((await settings.update(guild, { cooldown_seconds: 0 })).settings.cooldown_seconds).toBe(0);
     expect((await settings.update(guild, { cooldown_seconds: 3600 })).changed).toEqual([{ name: 'cooldown_seconds', from: 0, to: 3600 }]);
+  });
+
+  it('GIVEN shipped_articles THEN true is the default and false is kept', async () => {
+    const settings = createSettingsService({ store: fresh().store, logger: silentLogger });
+    expect(DEFAULT_SETTINGS.shipped_articles).toBe(true);
+    expect((await settings.update(guild, { shipped_articles: false })).changed).toEqual([{ name: 'shipped_articles', from: true, to: false }]);
+    expect((await settings.get(guild)).shipped_articles).toBe(false);
   });
 
   it('GIVEN a stored record that fails validation THEN defaults replace it with a warning', async () => {

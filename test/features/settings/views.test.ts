@@ -17,15 +17,17 @@ describe('/settings show', () => {
       'results_per_page: 5 (default)': 'Search shows 5 results per page (1 to 10).',
       'prompt_style: mixed (default)': 'Quotes come with prompts of both styles, critical and reflective.',
       'cooldown_seconds: 10 (default)': 'A member waits 10 seconds between posts to the channel: polls, public lookups, /daily now (0 to 3600).',
+      'shipped_articles: true (default)': "The articles that come with Marginalia are in this server's library, next to the ones its admins add.",
     });
   });
 
   it('GIVEN other values THEN the lines describe those values, not the defaults', () => {
-    const lines = shown({ public_replies: true, results_per_page: 1, prompt_style: 'critical', cooldown_seconds: 0 });
+    const lines = shown({ public_replies: true, results_per_page: 1, prompt_style: 'critical', cooldown_seconds: 0, shipped_articles: false });
     expect(lines['public_replies: true']).toBe('Lookups are shown to the whole channel; a member can add `public:false` to see one alone.');
     expect(lines['results_per_page: 1']).toBe('Search shows 1 result per page (1 to 10).');
     expect(lines['prompt_style: critical']).toBe('Quotes come with critical prompts: the claim, its evidence, who is speaking.');
     expect(lines['cooldown_seconds: 0']).toMatch(/^Members post to the channel .* without waiting/);
+    expect(lines['shipped_articles: false']).toMatch(/^Only the articles this server's admins add are in its library/);
     expect(shown({ ...DEFAULT_SETTINGS, prompt_style: 'reflective' })['prompt_style: reflective']).toMatch(/^Quotes come with reflective prompts/);
   });
 });

@@ -73,3 +73,16 @@ describe('a server’s own spellings', () => {
     expect((await ctx.spellings.forSearch(guildId)).size).toBe(before.size);
   });
 });
+
+describe('a kept search after the server’s spellings changed', () => {
+  it('GIVEN a search found only through a spelling WHEN the spelling is removed THEN its next page says it finds nothing any more', async () => {
+    const guildId = nextGuild();
+    await ctx.spellings.add(guildId, { form: 'cosmodrome', other: 'Baikonur' });
+    const result = await ctx.passage.search({ guildId, userId: '1', query: 'cosmodrome', perPage: 1 });
+    if (result.kind !== 'found') throw new Error(`expected matches, got ${result.kind}`);
+    const { sessionId } = await ctx.passage.keep(result.matches);
+    expect((await ctx.passage.searchPage(guildId, sessionId, 1, 1)).found[0]!.ref).toBe('why-putin-interferes:4');
+    await ctx.spellings.remove(guildId, 'cosmodrome');
+    await expect(ctx.passage.searchPage(guildId, sessionId, 1, 1)).rejects.toThrow('This search finds nothing any more');
+  });
+});
