@@ -24,7 +24,7 @@ export const promptTextSchema = z
 const promptSchema = z.strictObject({
   text: promptTextSchema,
   style: z.enum(PROMPT_STYLES, { error: 'should be critical or reflective' }),
-  article: z.string().trim().min(1).optional(),
+  article: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
   refs: z.array(z.string().trim().min(1)).min(1, 'should list at least one reference').optional(),
   contains: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
   thread: z.string().trim().min(1).max(100, 'should be at most 100 characters (a thread name)').optional(),
@@ -45,7 +45,8 @@ export interface Prompt {
   id: string;
   text: string;
   style: PromptStyle;
-  article?: string;
+  /** The articles the prompt is about (a prompt comparing two texts names both); it suits any quote of them. */
+  articles?: string[];
   /** Single-paragraph references, ranges expanded. */
   refs: string[];
   /** With refs: the prompt suits only quotes that contain one of these phrases. */
@@ -74,8 +75,9 @@ const BUILT_IN: Array<Pick<Prompt, 'text' | 'style'>> = [
 /** Parses a prompts file; a bad one throws a CorpusError with the file and the reason. */
 export function parsePrompts(file: string, source: string): Prompt[] {
   const data = parseYamlList(file, source, promptsFileSchema, 'prompt');
-  return data.prompts.map(({ contains, ...prompt }, index) => ({
+  return data.prompts.map(({ contains, article, ...prompt }, index) => ({
     ...prompt,
+    ...(article === undefined ? {} : { articles: typeof article === 'string' ? [article] : article }),
     number: index + 1,
     id: promptId(prompt.text),
     refs: prompt.refs ?? [],
@@ -90,9 +92,8 @@ export function parsePrompts(file: string, source: string): Prompt[] {
 export function checkPrompts(file: string, prompts: Prompt[], corpus: Corpus, quotes: Quote[]): void {
   for (const prompt of prompts) {
     const where = `prompt ${prompt.number} ("${prompt.text.slice(0, 40)}...")`;
-    if (prompt.article !== undefined && !corpus.byId.has(prompt.article)) {
-      throw new CorpusError(file, `${where} names article "${prompt.article}", which is not in the corpus`);
-    }
+    const unknown = prompt.articles?.find((id) => !corpus.byId.has(id));
+    if (unknown !== undefined) throw new CorpusError(file, `${where} names article "${unknown}", which is not in the corpus`);
     const expanded: string[] = [];
     for (const ref of prompt.refs) {
       try {
@@ -143,7 +144,7 @@ function tiedTo(prompt: Prompt, quote: Quote): boolean {
 
 /** Whether `prompt` suits any quote of the quote's article: an article prompt, or a general one. */
 function looseFor(prompt: Prompt, quote: Quote): boolean {
-  return prompt.refs.length === 0 && (prompt.article === undefined || prompt.article === quote.articleId);
+  return prompt.refs.length === 0 && (prompt.articles === undefined || prompt.articles.includes(quote.articleId));
 }
 
 /**
@@ -170,9 +171,9 @@ export function promptTiers(set: PromptSet, quote: Quote, style: PromptStyleChoi
       ? [tied, loose]
       : [
           tied.filter(ofStyle),
-          loose.filter((prompt) => ofStyle(prompt) && prompt.article === undefined),
+          loose.filter((prompt) => ofStyle(prompt) && prompt.articles === undefined),
           tied.filter((prompt) => !ofStyle(prompt)),
-          loose.filter((prompt) => ofStyle(prompt) && prompt.article !== undefined),
+          loose.filter((prompt) => ofStyle(prompt) && prompt.articles !== undefined),
           loose.filter((prompt) => !ofStyle(prompt)),
         ];
   const own = tiers[0]!.length;

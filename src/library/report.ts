@@ -37,7 +37,7 @@ export async function dailyReport(corpusDir: string, corpus: Corpus): Promise<Da
       ? `Quotes ${quotesFile}: ${quotes.length - quotes.filter((quote) => !curated.has(quote.articleId)).length} curated for ${[...curated].join(', ')}, all verbatim; other articles' quotes are found automatically.`
       : `Quotes: no quotes.yaml in ${corpusDir}, so every article's quotes are found automatically.`,
     prompts.file
-      ? `Prompts ${prompts.file}: ${prompts.prompts.length} (${count((p) => p.style === 'critical')} critical, ${count((p) => p.style === 'reflective')} reflective; ${count((p) => p.refs.length > 0)} tied to passages, ${count((p) => p.refs.length === 0 && p.article !== undefined)} to an article, ${count((p) => p.refs.length === 0 && p.article === undefined)} general), all valid; every one can be shown in the mixed style, ${reach('critical')}, ${reach('reflective')}.`
+      ? `Prompts ${prompts.file}: ${prompts.prompts.length} (${count((p) => p.style === 'critical')} critical, ${count((p) => p.style === 'reflective')} reflective; ${count((p) => p.refs.length > 0)} tied to passages, ${count((p) => p.refs.length === 0 && p.articles !== undefined)} to articles, ${count((p) => p.refs.length === 0 && p.articles === undefined)} general), all valid; every one can be shown in the mixed style, ${reach('critical')}, ${reach('reflective')}.`
       : `Prompts: no prompts.yaml in ${corpusDir}, so the ${prompts.prompts.length} built-in general prompts are used.`,
   ];
   const silent = passagesWithoutQuotes(corpus, quotes);

@@ -123,7 +123,7 @@ function once<T>(make: () => T): () => T {
 /** A server's library: its own part, after the shipped articles when they are shown. */
 function joined(shipped: GuildLibrary, shippedArticles: boolean, own: OwnPart): GuildLibrary {
   // Hidden shipped articles take the prompts about them along; general prompts ask about any passage.
-  const shippedPrompts = shippedArticles ? shipped.prompts.prompts : shipped.prompts.prompts.filter((prompt) => prompt.refs.length === 0 && prompt.article === undefined);
+  const shippedPrompts = shippedArticles ? shipped.prompts.prompts : shipped.prompts.prompts.filter((prompt) => prompt.refs.length === 0 && prompt.articles === undefined);
   const prompts: PromptSet = { file: shipped.prompts.file, prompts: [...shippedPrompts, ...own.prompts] };
   // Only prompts of its own: the shipped articles as they are.
   if (shippedArticles && own.corpus.articles.length === 0) return { ...shipped, prompts };

@@ -5,7 +5,7 @@ import { createAddedArticles, type AddedArticle } from '../../src/features/libra
 import { UserError } from '../../src/lib/errors.js';
 import { createSettingsService } from '../../src/features/settings/service.js';
 import { StoreUnavailable } from '../../src/lib/store.js';
-import type { Prompt } from '../../src/library/prompts.js';
+import { PROMPT_STYLE_CHOICES, promptTiers, type Prompt } from '../../src/library/prompts.js';
 import { createServerLibrary, type ServerLibraryDeps } from '../../src/library/server-library.js';
 import { libContext, shippedCorpus, silentLogger, tempStore } from '../helpers/context.js';
 
@@ -87,6 +87,22 @@ describe('a server library', () => {
     expect((await ctx.passage.show(a, 'quokkas:1')).passages[0]!.text).toMatch(/^Quokkas live on a small island/);
   });
 
+  it('GIVEN a quote of an added article THEN none of its prompts is about the shipped articles (the ones comparing the two texts name both)', async () => {
+    const guildId = nextGuild();
+    await ctx.addedArticles.add(guildId, upload());
+    ctx.library.invalidate(guildId);
+    const shelf = await ctx.library.forGuild(guildId);
+    const quotes = shelf.quotes.filter((quote) => quote.articleId === 'quokkas');
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const quote of quotes) {
+      for (const style of PROMPT_STYLE_CHOICES) {
+        const fitting = promptTiers(shelf.prompts, quote, style).flat();
+        expect(fitting.length).toBeGreaterThan(0);
+        expect(fitting.filter((prompt) => /\b(?:both texts|one text|the two texts|Isenov|Putin)\b/i.test(prompt.text)).map((prompt) => prompt.text)).toEqual([]);
+      }
+    }
+  });
+
   it('GIVEN words in both the shipped and the added articles THEN one ranking: best score first, either index', async () => {
     const guildId = nextGuild();
     await articles.add(guildId, upload());
@@ -120,7 +136,7 @@ describe('a server library', () => {
     expect(shelf.quotes.length).toBeGreaterThan(0);
     expect(shelf.quotes.every((quote) => quote.articleId === 'quokkas')).toBe(true);
     expect(shipped.prompts.prompts.some((prompt) => prompt.refs.length > 0)).toBe(true);
-    expect(shelf.prompts.prompts.every((prompt) => prompt.refs.length === 0 && prompt.article === undefined)).toBe(true);
+    expect(shelf.prompts.prompts.every((prompt) => prompt.refs.length === 0 && prompt.articles === undefined)).toBe(true);
     expect(shelf.prompts.prompts.map((prompt) => prompt.id)).toContain('own-1');
 
     // Shown again: the next use reads the setting, no invalidation needed.
