@@ -50,6 +50,23 @@ describe.skipIf(!hasBinary('redis-server') && !serversRequired)('larger deployme
     await Promise.all(bots.splice(0).map((bot) => bot.stop()));
   }, 120_000);
 
+  it('GIVEN an article added through one process THEN another process on the same Redis serves it, after the first is gone', async () => {
+    const first = await startBotProcess(lb, { storeUrl: redis.url });
+    bots.push(first);
+    const text = 'Reading on two machines\n\nA shared store lets every shard read what one of them was given: the quokka census.\n';
+    const added = await (
+      await lb.driver.slash({ user: 'admin', name: 'library', subcommand: 'add', options: { file: { filename: 'two-machines.txt', bytes: text } } })
+    ).reply(10_000);
+    expect(textOf(added)).toContain('two-machines:1');
+    const second = await startBotProcess(lb, { storeUrl: redis.url });
+    bots.push(second);
+    expect(await first.stop()).toBe(0);
+    bots.splice(bots.indexOf(first), 1);
+    const found = await (await lb.driver.slash({ user: 'member', name: 'passage', subcommand: 'search', options: { query: 'quokka census' } })).reply(10_000);
+    expect(textOf(found)).toContain('two-machines:1');
+    await Promise.all(bots.splice(0).map((bot) => bot.stop()));
+  }, 120_000);
+
   it('GIVEN more servers than one shard takes THEN start:sharded asks the loopback for the count, runs two shards, and each answers its own servers', async () => {
     // /gateway/bot recommends one shard per 1,000 servers.
     for (let index = 0; index < 1000; index += 1) lb.world.addGuild(`Reading group ${index}`);
