@@ -10,6 +10,7 @@ import { describeMissing, missingPermissions } from '../discord/daily-poster.js'
 import { timezoneChoices, type ScheduleInput } from '../features/daily/schedule.js';
 import { needsManageServerText, notPostedText, offText, postedView, previewView, readAsNote, setCheckText, setView, statusView } from '../features/daily/views.js';
 import { UserError } from '../lib/errors.js';
+import { requireManageServer } from '../discord/manage-server.js';
 import type { SlashCommand } from './types.js';
 
 // SPEC: `/daily set|off|now` are for Manage Server, `status` and `preview` for everyone.
@@ -42,9 +43,7 @@ export default {
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
     const subcommand = interaction.options.getSubcommand();
-    if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError(needsManageServerText(subcommand));
-    }
+    if (ADMIN_SUBCOMMANDS.has(subcommand)) requireManageServer(interaction, () => needsManageServerText(subcommand));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (subcommand === 'set') {
       const typedZone = interaction.options.getString('timezone');

@@ -1,8 +1,9 @@
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { removeId } from '../features/library/ids.js';
 import { addedView, confirmRemovalView, exportView, manageServerRefusal, NOT_YOURS, removedView } from '../features/library/views.js';
 import { articleChoices } from '../features/passage/views.js';
 import { UNKNOWN_COMPONENT, UserError } from '../lib/errors.js';
+import { requireManageServer } from '../discord/manage-server.js';
 import type { SlashCommand } from './types.js';
 
 // `/library export` is for everyone, `add` and `remove` for Manage Server: Discord sets default
@@ -40,9 +41,7 @@ export default {
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
     const subcommand = interaction.options.getSubcommand();
-    if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError(manageServerRefusal(subcommand));
-    }
+    if (ADMIN_SUBCOMMANDS.has(subcommand)) requireManageServer(interaction, () => manageServerRefusal(subcommand));
     // Every answer needs the store, and `add` a download: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (subcommand === 'add') {
@@ -75,7 +74,7 @@ export default {
     if (!remove || !interaction.isButton()) throw new UserError(UNKNOWN_COMPONENT);
     if (remove.guildId !== interaction.guildId || remove.userId !== interaction.user.id) throw new UserError(NOT_YOURS);
     // Permissions may have changed since the command: checked again at the click.
-    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) throw new UserError(manageServerRefusal('remove'));
+    requireManageServer(interaction, () => manageServerRefusal('remove'));
     await interaction.deferUpdate();
     await interaction.editReply(removedView(remove.articleId, await ctx.libraryArticles.remove(remove.guildId, remove.articleId)));
   },

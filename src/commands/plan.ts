@@ -1,7 +1,7 @@
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { articleChoices } from '../features/passage/views.js';
 import { needsManageServerText, skippedText, startedView, statusView, stoppedText } from '../features/plans/views.js';
-import { UserError } from '../lib/errors.js';
+import { requireManageServer } from '../discord/manage-server.js';
 import type { SlashCommand } from './types.js';
 
 // As /daily: Discord sets command permissions per top-level command, so /plan stays visible and the handler refuses these.
@@ -27,9 +27,7 @@ export default {
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
     const subcommand = interaction.options.getSubcommand();
-    if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError(needsManageServerText(subcommand));
-    }
+    if (ADMIN_SUBCOMMANDS.has(subcommand)) requireManageServer(interaction, () => needsManageServerText(subcommand));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (subcommand === 'start') {
       const status = await ctx.plans.start(guildId, interaction.user.id, {

@@ -1,8 +1,9 @@
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { UNKNOWN_COMPONENT, UserError } from '../lib/errors.js';
 import { passageChoices } from '../features/passage/views.js';
 import { listPageId, reviewId } from '../features/prompts/ids.js';
 import { manageServerPromptRefusal, promptAddedReply, promptListView, promptRemovedReply, promptSuggestedReply, reviewedText, reviewView } from '../features/prompts/views.js';
+import { requireManageServer } from '../discord/manage-server.js';
 import type { SlashCommand } from './types.js';
 
 // `suggest` and `list` are for everyone, the rest for Manage Server: Discord sets default
@@ -43,9 +44,7 @@ export default {
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
     const subcommand = interaction.options.getSubcommand();
-    if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError(manageServerPromptRefusal(`use \`/prompt ${subcommand}\``));
-    }
+    if (ADMIN_SUBCOMMANDS.has(subcommand)) requireManageServer(interaction, () => manageServerPromptRefusal(`use \`/prompt ${subcommand}\``));
     // Every answer needs the store: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const input = () => ({ text: interaction.options.getString('text', true), ref: interaction.options.getString('ref') ?? undefined });
@@ -82,7 +81,7 @@ export default {
     }
     const review = reviewId.decode(interaction.customId);
     if (review?.guildId !== guildId) throw new UserError(UNKNOWN_COMPONENT);
-    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) throw new UserError(manageServerPromptRefusal('review suggested prompts'));
+    requireManageServer(interaction, () => manageServerPromptRefusal('review suggested prompts'));
     await interaction.deferUpdate();
     const { entry, waiting } = await ctx.prompts.review(guildId, review.promptId, review.verdict);
     await interaction.editReply(reviewView(guildId, waiting, reviewedText(entry, review.verdict === 'approve')));

@@ -1,7 +1,7 @@
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { UserError } from '../lib/errors.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { manageServerRefusal, settingsChangedView, settingsResetView, settingsView } from '../features/settings/views.js';
 import { PROMPT_STYLE_CHOICES } from '../library/prompts.js';
+import { requireManageServer } from '../discord/manage-server.js';
 import type { SlashCommand } from './types.js';
 
 // SPEC: `/settings show` is for everyone, `set` and `reset` for Manage Server. Discord sets
@@ -36,9 +36,7 @@ export default {
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
     const subcommand = interaction.options.getSubcommand();
-    if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError(manageServerRefusal(subcommand));
-    }
+    if (ADMIN_SUBCOMMANDS.has(subcommand)) requireManageServer(interaction, () => manageServerRefusal(subcommand));
     if (subcommand === 'show') {
       await interaction.reply({ ...settingsView(await ctx.settings.get(guildId)), flags: MessageFlags.Ephemeral });
       return;

@@ -1,6 +1,6 @@
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { UserError } from '../lib/errors.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { manageServerSpellingRefusal, spellingAddedText, spellingRemovedText, spellingsView } from '../features/spellings/views.js';
+import { requireManageServer } from '../discord/manage-server.js';
 import type { SlashCommand } from './types.js';
 
 // `/spelling list` is for everyone, `add` and `remove` for Manage Server: Discord sets default
@@ -30,9 +30,7 @@ export default {
   async execute(interaction, ctx) {
     const guildId = interaction.guildId!;
     const subcommand = interaction.options.getSubcommand();
-    if (ADMIN_SUBCOMMANDS.has(subcommand) && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError(manageServerSpellingRefusal(subcommand));
-    }
+    if (ADMIN_SUBCOMMANDS.has(subcommand)) requireManageServer(interaction, () => manageServerSpellingRefusal(subcommand));
     // Every answer needs the store (a server's first read, or a write): acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (subcommand === 'list') {
