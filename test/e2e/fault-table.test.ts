@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRun, MessageRecord, SlashInput } from '@marginalia/loopback';
 import { startBotProcess } from '../../tools/bot-process.js';
 import { componentsOf, customIdOf, expectCleanRun, newServer, startSession, textOf, type Session, type TestServer } from './harness.js';
+import { sqliteKeysNaming } from '../helpers/raw-store.js';
 
 let session: Session;
 beforeAll(async () => {
@@ -300,16 +301,7 @@ function sqlite(): KeyvSqlite {
   return new KeyvSqlite(session.storeUrl);
 }
 
-/** Keys of the live records (not the quarantine) whose key or value names this server. */
-async function rowsNaming(guildId: string): Promise<string[]> {
-  const db = sqlite();
-  try {
-    const rows = (await db.query('SELECT key FROM keyv WHERE (key LIKE ? OR value LIKE ?) AND key NOT LIKE ? ORDER BY key', `%${guildId}%`, `%${guildId}%`, 'quarantine:%')) as Array<{ key: string }>;
-    return rows.map((row) => row.key);
-  } finally {
-    await db.disconnect();
-  }
-}
+const rowsNaming = (guildId: string) => sqliteKeysNaming(session.storeUrl, guildId);
 
 describe('a stored record that fails validation', () => {
   it('GIVEN unreadable daily, poll-index, settings and poll records of one server THEN the bot starts, warns, that server can start over, and another server still gets its post', async () => {

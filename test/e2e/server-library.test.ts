@@ -1,9 +1,9 @@
 // SPEC section 10: a server's library in the real bot process, through the loopback: the
 // setting `shipped_articles`, and removal of the bot taking the server's added articles along.
-import KeyvSqlite from '@keyv/sqlite';
 import type { OptionValue } from '@marginalia/loopback';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanRun, newServer, startSession, textOf, type Session, type TestServer } from './harness.js';
+import { sqliteKeysNaming } from '../helpers/raw-store.js';
 
 let session: Session;
 beforeAll(async () => {
@@ -19,16 +19,7 @@ const STEPPE = Buffer.from('Notes from the steppe\n\nThe marmots whistle before 
 const run = (server: TestServer, user: string, name: string, subcommand: string | undefined, options: Record<string, OptionValue> = {}) =>
   session.lb.driver.slash({ user, channel: server.channelId, name, ...(subcommand && { subcommand }), options }).then((sent) => sent.reply());
 
-/** Keys of the live records (not the quarantine) whose key or value names this server. */
-async function rowsNaming(guildId: string): Promise<string[]> {
-  const db = new KeyvSqlite(session.storeUrl);
-  try {
-    const rows = (await db.query('SELECT key FROM keyv WHERE (key LIKE ? OR value LIKE ?) AND key NOT LIKE ? ORDER BY key', `%${guildId}%`, `%${guildId}%`, 'quarantine:%')) as Array<{ key: string }>;
-    return rows.map((row) => row.key);
-  } finally {
-    await db.disconnect();
-  }
-}
+const rowsNaming = (guildId: string) => sqliteKeysNaming(session.storeUrl, guildId);
 
 describe('a server’s library', () => {
   it('GIVEN shipped_articles false THEN the server reads only its added articles, and true shows the shipped ones again', async () => {

@@ -34,3 +34,14 @@ export function rawStore(url: string): RawStore {
     close: async () => (sqlite ? adapter.disconnect() : undefined),
   };
 }
+
+/** Keys of the live records (not the quarantine) of a SQLite store whose key or value names this server. */
+export async function sqliteKeysNaming(url: string, guildId: string): Promise<string[]> {
+  const db = new KeyvSqlite(url);
+  try {
+    const rows = (await db.query('SELECT key FROM keyv WHERE (key LIKE ? OR value LIKE ?) AND key NOT LIKE ? ORDER BY key', `%${guildId}%`, `%${guildId}%`, 'quarantine:%')) as Array<{ key: string }>;
+    return rows.map((row) => row.key);
+  } finally {
+    await db.disconnect();
+  }
+}
