@@ -4,7 +4,7 @@
 // FUZZ_RUNS raises the count (CI's default is 10,000), FUZZ_SEED replays a run.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApplicationCommandOptionType as O, ComponentType, ButtonStyle, InteractionResponseType } from 'discord.js';
+import { ApplicationCommandOptionType as O, ComponentType, ButtonStyle, escapeMarkdown, InteractionResponseType } from 'discord.js';
 import { walkComponents, type CommandRecord, type InteractionRun, type MessageRecord } from '@marginalia/loopback';
 import { ECHO, generatedInput, leavesOf, optionKey, type Entities, type ForgedId, type GeneratedInput } from '../helpers/generate.js';
 import { startSession, textOf, type Session } from './harness.js';
@@ -338,7 +338,8 @@ function inTypedCodeSpan(text: string, start: number, end: number): boolean {
 }
 
 function checkText(attempt: Attempt, text: string, where: string): void {
-  const found = FORBIDDEN.find(([pattern]) => pattern.test(text) && !pattern.test(attempt.typed) && !quotesTyped(text, pattern));
+  const typed = [attempt.typed, escapeMarkdown(attempt.typed)];
+  const found = FORBIDDEN.find(([pattern]) => pattern.test(text) && !typed.some((shown) => pattern.test(shown)) && !quotesTyped(text, pattern));
   if (found) attempt.problems.push({ category: `${where} shows ${found[1]}`, detail: text.slice(0, 300) });
   if (text.includes(FOREIGN_MARKER)) attempt.problems.push({ category: "another server's data shown", detail: text.slice(0, 300) });
 }
@@ -433,7 +434,10 @@ describe('generated inputs', () => {
               // The driver refused to send it: a generator bug, not the bot's.
               attempt.problems.push({ category: 'the driver could not send it', detail: String((error as Error).message).slice(0, 300) });
             }
-            if (FORBIDDEN.some(([pattern]) => pattern.test(attempt.typed))) riskyTyped.push(attempt.typed);
+            // The bot shows typed text escaped for Markdown: "NaN_" is no word, but "NaN\_" ends one.
+            for (const shown of [attempt.typed, escapeMarkdown(attempt.typed)]) {
+              if (FORBIDDEN.some(([pattern]) => pattern.test(shown))) riskyTyped.push(shown);
+            }
             return attempt;
           }),
         );
