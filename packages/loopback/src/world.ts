@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ChannelType, GatewayDispatchEvents } from 'discord-api-types/v10';
 import { accessOverwrites, channelTemplates, roleTemplates, type GuildChannelKind } from './guild-template.js';
+import { createMessage, deleteMessage } from './messages.js';
 import { channelPermissions } from './permissions.js';
 import { renderChannel, renderGuildCreate, renderMember, renderRole } from './render.js';
 import { snowflake } from './snowflake.js';
@@ -227,6 +228,20 @@ export class World extends EventEmitter implements Lookup {
     for (const thread of this.threads(channel.id)) this.channelsById.delete(thread.id);
     this.dispatch(channel.guildId, channel.thread ? GatewayDispatchEvents.ThreadDelete : GatewayDispatchEvents.ChannelDelete, renderChannel(this, channel));
     this.changed();
+  }
+
+  /** A member's message in a channel or thread (a thread counts it in its message_count), by user name. */
+  postMessage(channelId: string, authorName: string, content: string): MessageRecord {
+    const author = this.users[authorName];
+    if (!author) throw new Error(`loopback: no user named ${authorName}`);
+    return createMessage(this, { channelId, authorId: author.id, body: { content } });
+  }
+
+  /** A message deleted by a moderator: MESSAGE_DELETE is sent. */
+  deleteMessage(messageId: string): void {
+    const message = this.message(messageId);
+    if (!message) throw new Error(`loopback: no message ${messageId}`);
+    deleteMessage(this, message);
   }
 
   updateChannel(channel: ChannelRecord): void {
