@@ -15,6 +15,7 @@ import { discordHost } from './discord/poll-host.js';
 import { createCooldownService } from './features/cooldowns/service.js';
 import { cooldownRefusal } from './features/cooldowns/views.js';
 import { createDailyService } from './features/daily/service.js';
+import { createHistoryService } from './features/history/service.js';
 import { createPlanService } from './features/plans/service.js';
 import { createSpellingsService } from './features/spellings/service.js';
 import { createServerPrompts } from './features/prompts/service.js';
@@ -65,7 +66,8 @@ export async function startBot(config: Config): Promise<Bot> {
   const prompts = createServerPrompts({ store, logger, library, onChange: (guildId) => library.invalidate(guildId) });
   const drain = createDrain();
   const firstResponses = trackFirstResponses(client, metrics);
-  const daily = createDailyService({ poster: discordPoster(client), store, settings, library, logger, metrics });
+  const history = createHistoryService({ store, logger, settings });
+  const daily = createDailyService({ poster: discordPoster(client), store, settings, library, history, logger, metrics });
   const ctx: BotContext = {
     logger,
     settings,
@@ -82,7 +84,8 @@ export async function startBot(config: Config): Promise<Bot> {
     passage: createPassageService({ library, sessions: createSearchSessions(store, logger), spellings }),
     quote: createQuoteService({ library, settings, rotations: createRotationStore(store, logger) }),
     cooldowns: createCooldownService({ settings, refusal: cooldownRefusal }),
-    polls: createPollService({ store, logger, library, host: discordHost(client), metrics, voterSecret: config.DISCORD_TOKEN }),
+    polls: createPollService({ store, logger, library, host: discordHost(client), history, metrics, voterSecret: config.DISCORD_TOKEN }),
+    history,
     daily,
     plans: createPlanService({ store, library, daily, logger }),
     ops: { metrics, firstResponses, drain },
@@ -106,7 +109,7 @@ export async function startBot(config: Config): Promise<Bot> {
     ctx,
     async stop() {
       if (!(await drain.close(DRAIN_MS))) logger.warn('interactions still in flight when the drain ended');
-      await Promise.all([ctx.polls.stop(), ctx.daily.stop()]);
+      await Promise.all([ctx.polls.stop(), ctx.daily.stop(), ctx.history.stop()]);
       firstResponses.stop();
       await client.destroy();
       await store.close();

@@ -14,6 +14,7 @@ import type { ServerPrompts } from './features/prompts/service.js';
 import type { AddedArticles } from './features/library/store.js';
 import type { ServerLibrary } from './library/server-library.js';
 import type { LibraryService } from './features/library/service.js';
+import type { HistoryService } from './features/history/service.js';
 
 /** What command and event handlers may use: the features' services; built once in bot.ts. */
 export interface BotContext {
@@ -31,6 +32,8 @@ export interface BotContext {
   polls: PollService;
   cooldowns: CooldownService;
   daily: DailyService;
+  /** What each server discussed, polled and noted about each passage. */
+  history: HistoryService;
   /** Reading plans, which the daily post walks. */
   plans: PlanService;
   /** Operations: counters, the first-response timer and the SIGTERM drain. */

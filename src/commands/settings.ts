@@ -29,7 +29,10 @@ export default {
         .addIntegerOption((o) =>
           o.setName('cooldown_seconds').setDescription('Seconds a member waits between posts to the channel (0 to 3600)').setMinValue(0).setMaxValue(3600),
         )
-        .addBooleanOption((o) => o.setName('shipped_articles').setDescription('The articles that come with Marginalia in this server (false hides them)')),
+        .addBooleanOption((o) => o.setName('shipped_articles').setDescription('The articles that come with Marginalia in this server (false hides them)'))
+        .addIntegerOption((o) =>
+          o.setName('history_days').setDescription('Days the discussion history and notes are kept (30 to 3650)').setMinValue(30).setMaxValue(3650),
+        ),
     )
     .addSubcommand((sub) => sub.setName('reset').setDescription('Go back to the default settings (Manage Server)')),
 

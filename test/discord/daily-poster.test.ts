@@ -19,6 +19,7 @@ import { createSettingsService } from '../../src/features/settings/service.js';
 import { openStore, type Store } from '../../src/lib/store.js';
 import { connectClient } from '@marginalia/loopback/client';
 import { manualTicker, testLibrary } from '../features/daily/fixtures.js';
+import { createHistoryService } from '../../src/features/history/service.js';
 
 // The Discord-facing half of the daily post with the real discord.js client on the
 // loopback Discord: /daily and /quote as members use them, and the post as it lands.
@@ -44,7 +45,8 @@ beforeAll(async () => {
   const library = await testLibrary();
   const settings = createSettingsService({ store, logger });
   poster = discordPoster(client);
-  service = createDailyService({ poster, store, settings, library, logger, now: () => clock.now, ticker: beat.ticker });
+  const history = createHistoryService({ store, logger, settings, now: () => clock.now });
+  service = createDailyService({ poster, store, settings, library, history, logger, now: () => clock.now, ticker: beat.ticker });
   await service.start();
   // Only what these two commands use; the dispatcher's error replies are the real ones.
   const cooldowns = createCooldownService({ settings, refusal: cooldownRefusal });

@@ -5,6 +5,8 @@ import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/ops/metrics.js';
 import type { Store } from '../../lib/store.js';
+import { formatRef } from '../../library/references.js';
+import type { HistoryService } from '../history/service.js';
 import type { SettingsService } from '../settings/service.js';
 import { createPlanPosts } from '../plans/posts.js';
 import type { PlanPost } from '../plans/progress.js';
@@ -73,6 +75,8 @@ interface DailyDeps {
   settings: Pick<SettingsService, 'get'>;
   /** Each server's quotes, prompts and articles, read at the moment of each post and preview. */
   library: Library;
+  /** Where each post is recorded against the passage it shows. */
+  history: Pick<HistoryService, 'recordPost'>;
   logger: Logger;
   /** Counts posts made, skipped and failed. */
   metrics?: Pick<Metrics, 'dailyPosts'>;
@@ -169,7 +173,7 @@ function withoutAttempt(schedule: DailySchedule): DailySchedule {
  * made, so that a crash leads neither to two posts for a date nor to none.
  */
 export function createDailyService(deps: DailyDeps) {
-  const { poster, logger, settings, library } = deps;
+  const { poster, logger, settings, library, history } = deps;
   const counted = (result: 'made' | 'skipped' | 'failed') => deps.metrics?.dailyPosts.inc({ result });
   const now = deps.now ?? Date.now;
   const ticker = deps.ticker ?? minuteTicker;
@@ -366,8 +370,9 @@ export function createDailyService(deps: DailyDeps) {
         const lastPost: LastPost = { messageId: sent.messageId, channelId: schedule.channelId, date, at: new Date(now()).toISOString(), quoteId: card.quote.id, owner: await lease.stop() };
         // Discord refusing the thread is a permission to fix, as for the post: the schedule pauses after this post.
         const refused = sent.threadFailure?.refused ? sent.threadFailure.reason : undefined;
-        // The plan moves before the post is recorded: once recorded, the date is never tried
-        // again, while a try that stops here finds its post, and the plan moves once per date.
+        // The history and the plan before the post is recorded: once recorded, the date is never
+        // tried again, while a try that stops here finds its post, so each happens once per date.
+        await recordInHistory(guildId, message, schedule.channelId, sent);
         if (plan) await plans.posted(guildId, date, plan);
         await daily.saveSchedule(guildId, { ...withoutAttempt(schedule), lastPost, ...(refused ? { pausedReason: refused } : {}) });
         await daily.saveRotation(guildId, rotation);
@@ -409,6 +414,26 @@ export function createDailyService(deps: DailyDeps) {
         logger.error({ guildId, date, err: error, tries: attempt.tries, retryAt: retryAt?.toISOString() ?? null }, retryAt ? 'daily post failed; retrying' : 'daily post failed; no more retries');
         return { kind: 'failed', date, reason, ...(retryAt ? { retryAt } : {}) };
       }
+    });
+  }
+
+  /**
+   * The post in the history of the passage it shows: the quote's paragraph, or the day's
+   * reading. A plan's closing post looks back on the whole article and is not a discussion of it.
+   */
+  async function recordInHistory(guildId: string, message: DailyPost, channelId: string, sent: SentPost): Promise<void> {
+    const { card, plan, date } = message;
+    if (plan?.kind === 'closing') return;
+    await history.recordPost(guildId, {
+      date,
+      kind: plan ? 'plan' : 'daily',
+      ref: plan ? formatRef(card.article.id, plan.from, plan.to) : card.quote.ref,
+      title: card.article.title,
+      prompt: card.prompt.text,
+      channelId,
+      messageId: sent.messageId,
+      // A thread started on a message has the message's id.
+      ...(message.thread && !sent.threadFailure ? { threadId: sent.messageId } : {}),
     });
   }
 

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { createDeadlines } from './deadlines.js';
 import { createEditCoalescer, EDIT_INTERVAL_MS } from './edit-coalescer.js';
 import { parsePollInput, type RawPollInput } from './input.js';
+import type { HistoryService } from '../history/service.js';
 import { PASSAGE_OPTIONS, PASSAGE_QUESTION, quotePassage, type PassageQuote } from './passage-poll.js';
 import { applyVotes, closePoll, countsOnly, isOpen, newPollId, type Click, type Poll, type Vote } from './poll.js';
 import { CLOSED_POLL_RETENTION_MS, createPollStore, type PollIndexEntry } from './store.js';
@@ -72,6 +73,8 @@ interface PollServiceDeps {
   /** `/poll passage` quotes the server's articles. */
   library: Library;
   host: PollHost;
+  /** Where a `/poll passage` is recorded against its passage, with its final counts once closed. */
+  history: Pick<HistoryService, 'recordPoll'>;
   /** A secret the store never holds (the bot token): anonymous polls' voter keys derive from it (see voter-keys.ts). */
   voterSecret: string;
   clock?: Clock;
@@ -104,7 +107,7 @@ type Finish =
   | { kind: 'elsewhere' };
 
 export function createPollService(deps: PollServiceDeps) {
-  const { store, logger, library, host, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics } = deps;
+  const { store, logger, library, host, history, clock = systemClock, editIntervalMs = EDIT_INTERVAL_MS, metrics } = deps;
   const polls = createPollStore(store, logger, clock.now);
   const voterKeys = createVoterKeys(deps.voterSecret);
   // Every change to one poll (votes, close, delete) runs in this queue, in order: the vote
@@ -126,6 +129,24 @@ export function createPollService(deps: PollServiceDeps) {
   const owner = randomUUID();
   /** Polls whose close was refused or failed, and how far that got. */
   const closing = new Map<string, { attempt: number; failures: number; claim?: NonNullable<Poll['closeClaim']> }>();
+  /** A `/poll passage` in its passage's history: posted with no votes, then closed with its counts. Never fails the poll. */
+  const recordPassagePoll = async (poll: Poll): Promise<void> => {
+    if (!poll.passage || !poll.messageId) return;
+    await history
+      .recordPoll(poll.guildId, {
+        pollId: poll.id,
+        ref: poll.passage.ref,
+        title: poll.passage.title,
+        channelId: poll.channelId,
+        messageId: poll.messageId,
+        options: poll.options,
+        counts: poll.result?.counts ?? poll.options.map(() => 0),
+        voters: poll.result?.voters ?? 0,
+        closed: poll.closedAt !== null,
+        at: poll.createdAt,
+      })
+      .catch((error: unknown) => logger.warn({ err: error, pollId: poll.id }, 'passage poll not recorded in the history'));
+  };
   // Messages are edited and results posted only between start and stop.
   let started = false;
   const timers = { load: undefined as unknown, sweep: undefined as unknown };
@@ -215,6 +236,7 @@ export function createPollService(deps: PollServiceDeps) {
     deadlines.delete(pollId);
     if (outcome.kind !== 'closed') return outcome;
     const closed = outcome.poll;
+    await recordPassagePoll(closed);
     // The final edit before the index says closed: a crash in between leaves the index open, and start-up redraws it.
     await edits.finish(pollId);
     await polls.track(closed).catch((error: unknown) => logger.warn({ err: error, pollId }, 'poll index not updated'));
@@ -236,6 +258,8 @@ export function createPollService(deps: PollServiceDeps) {
       const outcome = await finish(pollId);
       if (guildId && outcome.kind === 'gone') await polls.untrack(guildId, pollId);
       if (guildId && outcome.kind === 'already') {
+        // Closed by a process that stopped before the index said so: its history may lack the counts too.
+        await recordPassagePoll(outcome.poll);
         await polls.track(outcome.poll);
         if (outcome.poll.shownRevision < outcome.poll.revision) edits.request(pollId);
       }
@@ -380,6 +404,7 @@ export function createPollService(deps: PollServiceDeps) {
     }
     if (poll.shownRevision < poll.revision) edits.request(poll.id);
     await polls.track(poll);
+    await recordPassagePoll(poll);
     deadlines.set(poll.id, poll.closesAt);
     logger.info({ pollId: poll.id, guildId: poll.guildId }, 'poll created');
     return poll;

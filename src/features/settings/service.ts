@@ -19,6 +19,7 @@ const fields = {
   prompt_style: z.enum(PROMPT_STYLE_CHOICES, { error: `must be one of ${PROMPT_STYLE_CHOICES.join(', ')}` }),
   cooldown_seconds: wholeNumber(0, 3600),
   shipped_articles: z.boolean({ error: 'must be true or false' }),
+  history_days: wholeNumber(30, 3650),
 };
 
 const settingsSchema = z.strictObject({
@@ -27,6 +28,7 @@ const settingsSchema = z.strictObject({
   prompt_style: fields.prompt_style.default('mixed'),
   cooldown_seconds: fields.cooldown_seconds.default(10),
   shipped_articles: fields.shipped_articles.default(true),
+  history_days: fields.history_days.default(365),
 });
 
 /** What `/settings set` may change: any of the settings, each validated. */

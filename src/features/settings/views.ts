@@ -21,12 +21,14 @@ function valueMeaning(settings: Settings, name: SettingName): string {
       return PROMPT_STYLES[settings.prompt_style];
     case 'cooldown_seconds':
       return settings.cooldown_seconds === 0
-        ? 'Members post to the channel (polls, public lookups, /daily now) without waiting (0 to 3600 seconds).'
-        : `A member waits ${settings.cooldown_seconds} ${settings.cooldown_seconds === 1 ? 'second' : 'seconds'} between posts to the channel: polls, public lookups, /daily now (0 to 3600).`;
+        ? 'Members post to the channel (polls, public lookups, /daily now, notes) without waiting (0 to 3600 seconds).'
+        : `A member waits ${settings.cooldown_seconds} ${settings.cooldown_seconds === 1 ? 'second' : 'seconds'} between posts to the channel: polls, public lookups, /daily now, notes (0 to 3600).`;
     case 'shipped_articles':
       return settings.shipped_articles
         ? "The articles that come with Marginalia are in this server's library, next to the ones its admins add."
         : "Only the articles this server's admins add are in its library; the ones that come with Marginalia are hidden.";
+    case 'history_days':
+      return `What the group discussed, its poll results and notes are kept ${settings.history_days} days, then deleted (30 to 3650).`;
   }
 }
 

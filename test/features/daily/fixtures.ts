@@ -10,6 +10,7 @@ import { shippedLibrary, type Library } from '../../../src/library/library.js';
 import { createSettingsService, type SettingsService } from '../../../src/features/settings/service.js';
 import { shippedCorpus } from '../../helpers/context.js';
 import { toBody } from '../../helpers/payload.js';
+import { createHistoryService, type HistoryService } from '../../../src/features/history/service.js';
 
 export const GUILD = '200000000000000001';
 export const OTHER_GUILD = '200000000000000002';
@@ -129,6 +130,8 @@ export function manualTicker(clock: { now: number }) {
 /** One bot process: a daily service on its store and the test's clock, and the beat the test fires. */
 export interface BotProcess {
   service: DailyService;
+  /** Where the process records its posts. */
+  history: HistoryService;
   /** The process's settings service (it caches what it read). */
   settings: SettingsService;
   /** One minute's beat at the clock's time; resolves when its posts are done. */
@@ -139,15 +142,17 @@ export interface BotProcess {
 export async function startProcess(options: { store: Store; poster: DailyPoster; clock: { now: number }; logger: Logger }): Promise<BotProcess> {
   const beat = manualTicker(options.clock);
   const settings = createSettingsService({ store: options.store, logger: options.logger });
+  const history = createHistoryService({ store: options.store, logger: options.logger, settings, now: () => options.clock.now });
   const service = createDailyService({
     poster: options.poster,
     store: options.store,
     settings,
     library: await testLibrary(),
+    history,
     logger: options.logger,
     now: () => options.clock.now,
     ticker: beat.ticker,
   });
   await service.start();
-  return { service, settings, tick: beat.fire };
+  return { service, history, settings, tick: beat.fire };
 }

@@ -13,6 +13,7 @@ import type { Store } from '../../../src/lib/store.js';
 import { useTempStores } from '../../helpers/temp-stores.js';
 import { toBody } from '../../helpers/payload.js';
 import { CHANNEL, GUILD, OTHER_CHANNEL, OTHER_GUILD, ROLE, fakeDiscord, recordingLogger, startProcess, testLibrary, type BotProcess } from './fixtures.js';
+import { createHistoryService } from '../../../src/features/history/service.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -274,6 +275,10 @@ describe('a try that stops half-way (kill -9)', () => {
     expect(post!.threadName).toBeTruthy();
     const status = await statusOf(second.service, GUILD);
     expect(status?.schedule.lastPost).toMatchObject({ messageId: post!.messageId, date });
+    // The history has the post found, once, with the thread started on it.
+    const { articleId, paragraph } = post!.card.quote;
+    const history = await second.history.ofPassage(GUILD, articleId, paragraph, paragraph);
+    expect(history).toEqual([expect.objectContaining({ id: `daily:${date}`, kind: 'daily', ref: post!.card.quote.ref, channelId: CHANNEL, messageId: post!.messageId, threadId: post!.messageId })]);
     await expect(postNow(second.service, GUILD)).rejects.toThrow(new RegExp(`Today's post \\(${date}\\) is \\[already up\\]\\(https://discord\\.com/channels/${GUILD}/${CHANNEL}/${post!.messageId}\\)\\.`));
     // The quote it used counts as used: the next day's is another.
     await runUntil(second, clock, DUE + 24 * 60 * MINUTE + MINUTE);
@@ -802,8 +807,9 @@ describe('the one timer', () => {
   it('GIVEN the service started twice THEN node-cron holds one task for all servers', async () => {
     const discord = fakeDiscord();
     const sqlite = store();
+    const settings = createSettingsService({ store: sqlite, logger: silent });
     const service = temp.track(
-      createDailyService({ poster: discord.poster, store: sqlite, settings: createSettingsService({ store: sqlite, logger: silent }), library: await testLibrary(), logger: silent }),
+      createDailyService({ poster: discord.poster, store: sqlite, settings, library: await testLibrary(), history: createHistoryService({ store: sqlite, logger: silent, settings }), logger: silent }),
     );
     for (let i = 0; i < 100; i++) await service.set(String(300_000_000_000_000_000n + BigInt(i)), { ...almaty, time: '09:00', timezone: 'UTC' });
     const before = getTasks().size;

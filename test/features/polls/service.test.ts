@@ -8,6 +8,8 @@ import { UserError } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import type { Namespace, Store } from '../../../src/lib/store.js';
 import type { Poll } from '../../../src/features/polls/poll.js';
+import { createHistoryService } from '../../../src/features/history/service.js';
+import { createSettingsService } from '../../../src/features/settings/service.js';
 import { createPollService, type CountedVote, type PollHost, type VoteClick } from '../../../src/features/polls/service.js';
 import { pollResultsView, pollView, voteConfirmation } from '../../../src/features/polls/views.js';
 import { useTempStores } from '../../helpers/temp-stores.js';
@@ -52,7 +54,8 @@ const post = async (poll: Poll) => {
 const SECRET = 'the bot token';
 
 function service(clock = manualClock(), host = fakeHost().host, store = temp.open(), voterSecret = SECRET) {
-  return temp.track(createPollService({ store, logger, library, host, clock, voterSecret }));
+  const history = createHistoryService({ store, logger, settings: createSettingsService({ store, logger }), now: clock.now });
+  return temp.track(createPollService({ store, logger, library, host, history, clock, voterSecret }));
 }
 
 /** A click on the poll's own message in its own server, as the handler passes it. */

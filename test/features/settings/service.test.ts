@@ -20,7 +20,7 @@ function fresh() {
 describe('settings on a real SQLite file', () => {
   it('GIVEN nothing stored THEN the defaults apply', async () => {
     const settings = createSettingsService({ store: fresh().store, logger: silentLogger });
-    expect(await settings.get(guild)).toEqual({ public_replies: false, results_per_page: 5, prompt_style: 'mixed', cooldown_seconds: 10, shipped_articles: true });
+    expect(await settings.get(guild)).toEqual({ public_replies: false, results_per_page: 5, prompt_style: 'mixed', cooldown_seconds: 10, shipped_articles: true, history_days: 365 });
   });
 
   it('GIVEN a change THEN it reports what changed and survives a new store on the same file', async () => {
