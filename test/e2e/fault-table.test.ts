@@ -266,11 +266,14 @@ describe('a role deleted, the bot removed, a guild unavailable', () => {
     expect(dailyPosts(server.channelId)[0]!.pings).toEqual({ everyone: false, roles: [], users: [] });
   });
 
-  it("GIVEN the bot removed from a server THEN nothing in the store names that server any more: settings, schedule, polls, searches", async () => {
+  it("GIVEN the bot removed from a server THEN nothing in the store names that server any more: settings, schedule, polls, searches, history", async () => {
     const server = await addServer();
-    await answer(server, 'admin', 'settings', 'set', { results_per_page: 4 });
+    await answer(server, 'admin', 'settings', 'set', { results_per_page: 4, cooldown_seconds: 0 });
     await answer(server, 'admin', 'daily', 'set', { channel: server.channelId, time: '06:00', thread: false });
     await answer(server, 'admin', 'poll', 'create', { question: 'Stay?', options: 'Yes | No', duration: '1h' });
+    await answer(server, 'admin', 'poll', 'passage', { ref: 'former-kazakhstan:4' });
+    await answer(server, 'admin', 'daily', 'now');
+    await expect.poll(async () => (await rowsNaming(server.guildId)).filter((key) => key.startsWith('history')).length, { timeout: 5000 }).toBeGreaterThanOrEqual(4);
     await answer(server, 'member', 'passage', 'search', { query: 'Kazakhstan' });
     expect(await rowsNaming(server.guildId)).not.toEqual([]);
 
