@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { benchFirstResponse } from './first-response.js';
+import { benchHistory } from './history.js';
 import { benchLibraries } from './libraries.js';
 import { benchMemory } from './memory.js';
 import { benchPolls } from './polls.js';
@@ -20,6 +21,7 @@ export const BENCHES: Record<string, () => Promise<Row[]>> = {
   'first-response': benchFirstResponse,
   startup: benchStartup,
   libraries: benchLibraries,
+  history: benchHistory,
 };
 
 const name = process.argv[2];
