@@ -135,7 +135,9 @@ function stringValue(option: CommandOption, entities: Entities, examples: string
     { weight: 1, arbitrary: long },
     { weight: 1, arbitrary: fc.constantFrom(...WHITESPACE) },
   ];
-  if (known.length) variants.push({ weight: 12, arbitrary: fc.constantFrom(...known).filter((text) => text.length <= max) });
+  // Only the examples that fit: filtering an arbitrary none of whose values pass would loop forever.
+  const fitting = known.filter((text) => text.length <= max);
+  if (fitting.length) variants.push({ weight: 12, arbitrary: fc.constantFrom(...fitting) });
   variants.push({ weight: 2, arbitrary: fc.nat().map((n) => `${ECHO}${n}`) });
   if (option.choices?.length && !unchecked) return fc.constantFrom(...option.choices.map((c) => String(c.value)));
   if (option.choices?.length) variants.push({ weight: 4, arbitrary: fc.constantFrom(...option.choices.map((c) => String(c.value))) });

@@ -13,6 +13,7 @@ import type { PlanPost } from '../plans/progress.js';
 import { quoteCard, type QuoteCard } from './card.js';
 import { nextInRotation, rememberPrompt } from './rotation.js';
 import { applyChanges, localDate, nextPostAt, parseSchedule, previousPostAt, type ScheduleChanges, type ScheduleInput } from './schedule.js';
+import { createDueQueue } from './due-queue.js';
 import { DailyScheduler, LATE_LIMIT_MS, type DuePost } from './scheduler.js';
 import { claimedAt, claimValue, createDailyStore, type Attempt, type DailySchedule, type LastPost, type Rotation } from './store.js';
 import { minuteTicker, type Ticker } from './ticker.js';
@@ -181,7 +182,7 @@ export function createDailyService(deps: DailyDeps) {
   const plans = createPlanPosts(deps.store, logger);
   const processId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const scheduler = new DailyScheduler({
-    onDue: (post) => enqueue(post),
+    onDue: (post) => due.enqueue(post),
     onSkip: (post, lateMs) => {
       counted('skipped');
       logger.warn({ guildId: post.guildId, dueAt: post.slot.toISOString(), lateMinutes: Math.round(lateMs / MINUTE) }, 'daily post skipped: more than 6 hours late');
@@ -196,34 +197,13 @@ export function createDailyService(deps: DailyDeps) {
   const serial = createKeyedQueue();
   const withLock = <T>(guildId: string, work: () => Promise<T>): Promise<T> => serial.run(guildId, work);
 
-  // Due posts wait in a queue so a busy minute sends a few at a time, not thousands at once.
-  const queue: DuePost[] = [];
-  const inFlight = new Set<Promise<void>>();
-  function enqueue(post: DuePost): void {
-    queue.push(post);
-    pump();
-  }
-  function pump(): void {
-    while (inFlight.size < CONCURRENCY && queue.length > 0) {
-      const post = queue.shift()!;
-      const job = postScheduled(post).finally(() => {
-        inFlight.delete(job);
-        pump();
-      });
-      inFlight.add(job);
-    }
-  }
-
-  /** Resolves when no post is queued or being sent. */
-  async function settled(): Promise<void> {
-    while (inFlight.size > 0 || queue.length > 0) await Promise.all([...inFlight]);
-  }
+  const due = createDueQueue(CONCURRENCY, (post) => postScheduled(post));
 
   /** One beat of the ticker: takes what is due at `at`; resolves when those posts are done. */
   async function tick(at: Date): Promise<void> {
     if (loadPending) await loadAll(+at);
     scheduler.tick(at);
-    return settled();
+    return due.settled();
   }
 
   async function postScheduled(due: DuePost): Promise<void> {
@@ -537,8 +517,8 @@ export function createDailyService(deps: DailyDeps) {
     async stop(): Promise<void> {
       await ticking?.stop();
       ticking = undefined;
-      queue.length = 0;
-      await settled();
+      due.clear();
+      await due.settled();
     },
 
     /** Reads what `/daily set` was given; throws a UserError naming the mistake. */

@@ -38,7 +38,6 @@ export const entrySchema = z.object({
 });
 
 export type Entry = z.output<typeof entrySchema>;
-export type EntryKind = Entry['kind'];
 
 /** The article and paragraphs of a formatted reference; undefined for anything else. */
 export function spanOfRef(ref: string): { articleId: string; from: number; to: number } | undefined {

@@ -71,5 +71,3 @@ export function createHistoryStore(store: Store, logger: Logger) {
     },
   };
 }
-
-export type HistoryStore = ReturnType<typeof createHistoryStore>;
