@@ -3,7 +3,7 @@ import type { HelpEntry } from './views.js';
 /** Every command a member can type, in the order a new member needs them. A test checks it against the registry. */
 export const HELP: HelpEntry[] = [
   { usage: '/passage search', what: 'Ranked passages that match your words, with typos and word forms allowed. Pick one to read it whole.', example: '/passage search query:CSTO troops' },
-  { usage: '/passage show', what: 'A passage or range of paragraphs, with previous and next buttons.', example: '/passage show ref:former-kazakhstan:2' },
+  { usage: '/passage show', what: "A passage or range of paragraphs, with previous and next buttons; under it, the group's history with it and a History button.", example: '/passage show ref:former-kazakhstan:2' },
   { usage: '/articles', what: 'The articles the group studies: kind, source, length and reading time.', example: '/articles' },
   { usage: '/quote', what: 'A short quote with a discussion prompt, like the daily post.', example: '/quote article:why-putin-interferes' },
   { usage: '/daily set', what: 'Schedule the daily quote for this server (Manage Server).', example: '/daily set channel:#study time:09:00 timezone:Asia/Almaty days:weekdays' },
@@ -12,6 +12,8 @@ export const HELP: HelpEntry[] = [
   { usage: '/plan status', what: "Where the reading plan is and the next day's reading.", example: '/plan status' },
   { usage: '/poll create', what: 'A quick poll with up to 10 answers separated by |.', example: "/poll create question:Is the author's claim supported? options:Yes | No | Partly duration:10m" },
   { usage: '/poll passage · close', what: 'Agree / disagree / unsure on a passage; close a poll early.', example: '/poll passage ref:why-putin-interferes:5 duration:15m' },
+  { usage: '/note add · list', what: "Add a note (up to 1,000 characters) to a passage or range for the whole server to read; list a passage's notes.", example: '/note add ref:former-kazakhstan:2 text:Compare with the 1995 constitution.' },
+  { usage: '/note remove', what: 'Remove a note by its id: its author, or anyone with Manage Messages.', example: '/note remove id:#k3x9q2' },
   { usage: '/settings show · set · reset', what: 'Server settings: public replies, results per page, prompt style, cooldown; `set` and `reset` need Manage Server.', example: '/settings set results_per_page:8' },
   { usage: '/spelling list · add · remove', what: 'Other spellings search treats as one (Almaty / Alma-Ata); `add` and `remove` need Manage Server.', example: '/spelling add form:Almaty other:Alma-Ata' },
   { usage: '/library add · remove', what: "Add this server's own article from a .txt or .md file (a .txt's first line is its title), or remove one (Manage Server).", example: '/library add file:reading-slowly.txt kind:essay' },

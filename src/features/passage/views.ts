@@ -12,6 +12,7 @@ import { readingMinutes, type Article } from '../../library/corpus.js';
 import { formatRef, type PassageRange } from '../../library/references.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
+import { historyId } from '../history/ids.js';
 import { gotoId, navId, pageId, pickId } from './ids.js';
 import type { SearchPage, SearchResult, Suggestion } from './service.js';
 import { snippet, type Snippet } from './snippet.js';
@@ -28,11 +29,18 @@ export function passageFooter(range: Pick<PassageRange, 'article' | 'from' | 'to
   return truncate(parts.join(' · '), LIMITS.footer);
 }
 
+/** What the group did with a passage: the history line under it, for the server whose History button it gets. */
+export interface PassageHistory {
+  guildId: string;
+  line: string;
+}
+
 /**
  * A passage or range with previous / next buttons and a menu of the article's paragraphs.
  * A range longer than one message shows the whole paragraphs that fit and says where to continue.
+ * With `history`, its line comes under the passage with a History button.
  */
-export function passageView(range: PassageRange): BaseMessageOptions {
+export function passageView(range: PassageRange, history?: PassageHistory): BaseMessageOptions {
   const { article, from, to } = range;
   const numbered = from !== to;
   const blocks: string[] = [];
@@ -55,6 +63,7 @@ export function passageView(range: PassageRange): BaseMessageOptions {
       value: `This range is longer than one message: showing ${formatRef(article.id, from, shownTo)}. Press Next or ask for \`${formatRef(article.id, shownTo + 1, to)}\`.`,
     });
   }
+  if (history) embed.addFields({ name: 'History', value: truncate(history.line, LIMITS.fieldValue) });
   const count = article.paragraphs.length;
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
@@ -71,6 +80,15 @@ export function passageView(range: PassageRange): BaseMessageOptions {
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(shownTo >= count),
   );
+  if (history) {
+    buttons.addComponents(
+      new ButtonBuilder()
+        .setCustomId(historyId.encode({ guildId: history.guildId, articleId: article.id, from, to, page: 1 }))
+        .setLabel('History')
+        .setEmoji('🗂️')
+        .setStyle(ButtonStyle.Secondary),
+    );
+  }
   return { embeds: [embed], components: count > 1 ? [buttons, paragraphMenu(range)] : [buttons] };
 }
 

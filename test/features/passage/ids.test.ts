@@ -45,6 +45,19 @@ const SAMPLES: Record<string, unknown[]> = {
     { guildId: SNOWFLAKE, page: 999, direction: 'next' },
     { guildId: '1', page: 0, direction: 'prev' },
   ],
+  // History and notes pages: the server, the longest article id, a range of 4-digit paragraphs, a 3-digit base-36 page.
+  'passage:hist': [
+    { guildId: SNOWFLAKE, articleId: ARTICLE, from: 9998, to: 9999, page: 46_655 },
+    { guildId: '1', articleId: 'a', from: 1, to: 1, page: 0 },
+  ],
+  'passage:hpage': [
+    { guildId: SNOWFLAKE, articleId: ARTICLE, from: 9998, to: 9999, page: 46_655 },
+    { guildId: '1', articleId: 'a', from: 1, to: 1, page: 0 },
+  ],
+  'note:page': [
+    { guildId: SNOWFLAKE, articleId: ARTICLE, from: 9998, to: 9999, page: 46_655 },
+    { guildId: '1', articleId: 'a', from: 1, to: 1, page: 0 },
+  ],
   'poll:vote': [
     { pollId: POLL, option: 9 },
     { pollId: POLL, option: 0 },

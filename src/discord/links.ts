@@ -1,0 +1,67 @@
+import { DiscordAPIError, RESTJSONErrorCodes, Routes, type Client } from 'discord.js';
+
+/** What a recorded post points at: its message and the thread started on it, in one server. */
+export interface LinkTarget {
+  guildId: string;
+  channelId?: string;
+  messageId?: string;
+  threadId?: string;
+}
+
+/** A link to show: `deleted` when Discord says the message or thread is gone (then show text, not the link). */
+interface Link {
+  url: string;
+  deleted: boolean;
+}
+
+export interface CheckedLinks {
+  /** Set when the target has a channel and message. */
+  message?: Link;
+  /** Set when the target has a thread; `messageCount` is Discord's count of its replies when it answered. */
+  thread?: Link & { messageCount?: number };
+}
+
+const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+const threadUrl = (guildId: string, threadId: string) => `https://discord.com/channels/${guildId}/${threadId}`;
+
+/** Discord's answer for something deleted: the message, or the channel (a thread, or the message's channel). */
+const GONE = new Set<number | string>([RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel]);
+
+/** Whether Discord says it is gone; any other failure (a 5xx, no access) keeps the link, which may still work. */
+async function gone(read: () => Promise<unknown>): Promise<{ deleted: boolean; body?: unknown }> {
+  try {
+    return { deleted: false, body: await read() };
+  } catch (error) {
+    if (error instanceof DiscordAPIError && GONE.has(error.code)) return { deleted: true };
+    return { deleted: false };
+  }
+}
+
+function countOf(body: unknown): number | undefined {
+  const count = (body as { message_count?: unknown } | undefined)?.message_count;
+  return typeof count === 'number' ? count : undefined;
+}
+
+/**
+ * Checks, in parallel, that each target's message and thread still exist, by asking Discord
+ * (GET the message, GET the thread channel; discord.js's REST queue keeps to the rate limits).
+ * Returns one result per target, in order. Never throws. Costs up to two requests a target:
+ * check only what a page shows.
+ */
+export async function checkLinks(client: Client, targets: LinkTarget[]): Promise<CheckedLinks[]> {
+  return Promise.all(
+    targets.map(async ({ guildId, channelId, messageId, threadId }) => {
+      const [message, thread] = await Promise.all([
+        channelId && messageId ? gone(() => client.rest.get(Routes.channelMessage(channelId, messageId))) : undefined,
+        threadId ? gone(() => client.rest.get(Routes.channel(threadId))) : undefined,
+      ]);
+      const checked: CheckedLinks = {};
+      if (message && channelId && messageId) checked.message = { url: messageUrl(guildId, channelId, messageId), deleted: message.deleted };
+      if (thread && threadId) {
+        const messageCount = countOf(thread.body);
+        checked.thread = { url: threadUrl(guildId, threadId), deleted: thread.deleted, ...(messageCount !== undefined && { messageCount }) };
+      }
+      return checked;
+    }),
+  );
+}
