@@ -12,11 +12,13 @@ import { ATTACHMENT_TIMEOUT_MS, createAttachmentFetcher } from './features/libra
 import { createLibraryService } from './features/library/service.js';
 import { discordPoster } from './discord/daily-poster.js';
 import { discordHost } from './discord/poll-host.js';
+import { discordRecapPoster } from './discord/recap-poster.js';
 import { createCooldownService } from './features/cooldowns/service.js';
 import { cooldownRefusal } from './features/cooldowns/views.js';
 import { createDailyService } from './features/daily/service.js';
 import { createHistoryService } from './features/history/service.js';
 import { createPlanService } from './features/plans/service.js';
+import { createRecapService } from './features/recap/service.js';
 import { createSpellingsService } from './features/spellings/service.js';
 import { createServerPrompts } from './features/prompts/service.js';
 import { createRotationStore } from './features/daily/store.js';
@@ -68,6 +70,7 @@ export async function startBot(config: Config): Promise<Bot> {
   const firstResponses = trackFirstResponses(client, metrics);
   const history = createHistoryService({ store, logger, settings });
   const daily = createDailyService({ poster: discordPoster(client), store, settings, library, history, logger, metrics });
+  const plans = createPlanService({ store, library, daily, logger });
   const ctx: BotContext = {
     logger,
     settings,
@@ -87,7 +90,8 @@ export async function startBot(config: Config): Promise<Bot> {
     polls: createPollService({ store, logger, library, host: discordHost(client), history, metrics, voterSecret: config.DISCORD_TOKEN }),
     history,
     daily,
-    plans: createPlanService({ store, library, daily, logger }),
+    plans,
+    recap: createRecapService({ store, logger, poster: discordRecapPoster(client), history, plans, library, daily }),
     ops: { metrics, firstResponses, drain },
   };
   for (const event of events) {
@@ -109,7 +113,7 @@ export async function startBot(config: Config): Promise<Bot> {
     ctx,
     async stop() {
       if (!(await drain.close(DRAIN_MS))) logger.warn('interactions still in flight when the drain ended');
-      await Promise.all([ctx.polls.stop(), ctx.daily.stop(), ctx.history.stop()]);
+      await Promise.all([ctx.polls.stop(), ctx.daily.stop(), ctx.history.stop(), ctx.recap.stop()]);
       firstResponses.stop();
       await client.destroy();
       await store.close();

@@ -1,6 +1,7 @@
 import type { CooldownService } from './features/cooldowns/service.js';
 import type { DailyService } from './features/daily/service.js';
 import type { PlanService } from './features/plans/service.js';
+import type { RecapService } from './features/recap/service.js';
 import type { Logger } from './lib/logger.js';
 import type { Drain } from './lib/ops/drain.js';
 import type { FirstResponses } from './lib/ops/first-response.js';
@@ -36,6 +37,8 @@ export interface BotContext {
   history: HistoryService;
   /** Reading plans, which the daily post walks. */
   plans: PlanService;
+  /** `/recap`: what the group did in a period, and the weekly recap post. */
+  recap: RecapService;
   /** Operations: counters, the first-response timer and the SIGTERM drain. */
   ops: { metrics: Metrics; firstResponses: FirstResponses; drain: Drain };
 }

@@ -10,12 +10,13 @@ import library from './library.js';
 import note from './note.js';
 import prompt from './prompt.js';
 import quote from './quote.js';
+import recap from './recap.js';
 import settings from './settings.js';
 import spelling from './spelling.js';
 import type { Command, MessageMenuCommand, SlashCommand } from './types.js';
 
 /** Every command of the bot. A test checks this list against the files of this folder. */
-export const commands: Command[] = [passage, articles, quote, daily, poll, plan, note, settings, spelling, library, prompt, help, findInArticles];
+export const commands: Command[] = [passage, articles, quote, daily, poll, plan, note, settings, spelling, library, prompt, help, findInArticles, recap];
 
 function isMessageMenu(command: Command): command is MessageMenuCommand {
   return command.data instanceof ContextMenuCommandBuilder;

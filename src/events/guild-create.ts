@@ -5,6 +5,6 @@ import { defineEvent } from './types.js';
 export default defineEvent({
   name: Events.GuildCreate,
   async execute(ctx, guild) {
-    await Promise.all([ctx.polls.loadGuild(guild.id), ctx.daily.loadGuild(guild.id)]);
+    await Promise.all([ctx.polls.loadGuild(guild.id), ctx.daily.loadGuild(guild.id), ctx.recap.loadGuild(guild.id)]);
   },
 });

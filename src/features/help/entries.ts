@@ -10,6 +10,8 @@ export const HELP: HelpEntry[] = [
   { usage: '/daily status · preview · now · off', what: 'See the schedule and the last post, preview the next one, post at once, or stop.', example: '/daily status' },
   { usage: '/plan start · skip · stop', what: 'A reading plan: the daily post walks an article in order, a few paragraphs a day (Manage Server).', example: '/plan start article:former-kazakhstan per_day:2' },
   { usage: '/plan status', what: "Where the reading plan is and the next day's reading.", example: '/plan status' },
+  { usage: '/recap show', what: 'What the group did in the last days (7 unless you say, up to 31): the passages posted with their threads and replies, poll outcomes, the most-noted passages and the reading plan.', example: '/recap show days:14' },
+  { usage: '/recap schedule · off', what: "Post the last week's recap every week in the daily post's channel, at a weekday and time in its timezone, or stop it (Manage Server).", example: '/recap schedule day:Sunday time:18:00' },
   { usage: '/poll create', what: 'A quick poll with up to 10 answers separated by |.', example: "/poll create question:Is the author's claim supported? options:Yes | No | Partly duration:10m" },
   { usage: '/poll passage · close', what: 'Agree / disagree / unsure on a passage; close a poll early.', example: '/poll passage ref:why-putin-interferes:5 duration:15m' },
   { usage: '/note add · list', what: "Add a note (up to 1,000 characters) to a passage or range for the whole server to read; list a passage's notes.", example: '/note add ref:former-kazakhstan:2 text:Compare with the 1995 constitution.' },
