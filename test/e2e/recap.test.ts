@@ -142,8 +142,8 @@ describe('the weekly recap', () => {
     expect((await run(server, server.admin, 'daily', 'now')).content).toContain("Today's post");
     const due = nextMinute();
     const set = await recap(server, 'schedule', { day: weekdayOf(due), time: hhmm(due) });
-    expect(set.content).toMatch(/^The weekly recap is set: every \w+day at \d\d:\d\d \(UTC\) in <#\d+>/);
-    expect(set.content).toContain(`<t:${due / 1000}:f>`);
+    expect(textOf(set)).toMatch(/^Recap scheduled\nEvery \w+day at \d\d:\d\d \(UTC\) in <#\d+>/);
+    expect(textOf(set)).toContain(`<t:${due / 1000}:f>`);
     return { server, due };
   }
 

@@ -123,12 +123,17 @@ export interface ScheduledRecap {
 
 export function scheduledView(scheduled: ScheduledRecap): Reply {
   const { next } = scheduled;
-  const lines = [
-    `The weekly recap is set: every ${DAY_NAMES[scheduled.day - 1]} at ${scheduled.time} (${scheduled.timezone}) in <#${scheduled.channelId}>, the daily post's channel and timezone. It tells the last 7 days, and is skipped in a week with nothing to tell.`,
-    `**Next recap:** ${formatLocal(next, scheduled.timezone)}, that is ${time(next, TimestampStyles.ShortDateTime)} your time (${time(next, TimestampStyles.RelativeTime)}).`,
-  ];
-  if (scheduled.pausedReason) lines.push(`The daily post is paused, and the recap waits with it until \`/daily set\` resumes it: ${scheduled.pausedReason}`);
-  return { content: lines.join('\n'), allowedMentions: NOBODY };
+  const embed = new EmbedBuilder()
+    .setColor(scheduled.pausedReason ? COLOURS.warning : COLOURS.info)
+    .setTitle('Recap scheduled')
+    .setDescription(
+      `Every ${DAY_NAMES[scheduled.day - 1]} at ${scheduled.time} (${scheduled.timezone}) in <#${scheduled.channelId}>, the daily post's channel and timezone. It tells the last 7 days, and is skipped in a week with nothing to tell.`,
+    )
+    .addFields({ name: 'Next recap', value: `${formatLocal(next, scheduled.timezone)}, that is ${time(next, TimestampStyles.ShortDateTime)} your time (${time(next, TimestampStyles.RelativeTime)}).` });
+  if (scheduled.pausedReason) {
+    embed.addFields({ name: 'Waiting', value: truncate(`The daily post is paused, and the recap waits with it until \`/daily set\` resumes it: ${scheduled.pausedReason}`, LIMITS.fieldValue) });
+  }
+  return { embeds: [embed], allowedMentions: NOBODY };
 }
 
 export function offText(outcome: 'off' | 'none'): string {
