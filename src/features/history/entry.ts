@@ -45,3 +45,8 @@ export function spanOfRef(ref: string): { articleId: string; from: number; to: n
   if (!articleId || from === undefined) return undefined;
   return { articleId, from: Number(from), to: Number(to ?? from) };
 }
+
+/** The day an entry belongs to: a post's local date (its id carries it), else the UTC date it happened. */
+export function dayOf(entry: Pick<Entry, 'id' | 'at'>): string {
+  return entry.id.startsWith('daily:') ? entry.id.slice('daily:'.length) : new Date(entry.at).toISOString().slice(0, 10);
+}

@@ -4,7 +4,7 @@ import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Store } from '../../lib/store.js';
 import type { SettingsService } from '../settings/service.js';
-import { MAX_NOTE, spanOfRef, type Entry } from './entry.js';
+import { dayOf, MAX_NOTE, spanOfRef, type Entry } from './entry.js';
 import { createHistoryStore, utcDate } from './store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -62,7 +62,8 @@ export interface PollRecord {
 export interface HistorySummary {
   /** Daily and plan posts of the passage. */
   discussed: number;
-  lastDiscussed?: number;
+  /** The local date of the latest post. */
+  lastDiscussed?: string;
   /** The latest passage poll's counts. */
   poll?: Entry['poll'];
   notes: number;
@@ -197,7 +198,7 @@ export function createHistoryService({ store, logger, settings, now = Date.now }
       const poll = entries.find((entry) => entry.kind === 'poll')?.poll;
       return {
         discussed: posts.length,
-        ...(posts[0] ? { lastDiscussed: Math.max(...posts.map((entry) => entry.at)) } : {}),
+        ...(posts[0] ? { lastDiscussed: posts.map(dayOf).sort().at(-1)! } : {}),
         ...(poll ? { poll } : {}),
         notes: entries.filter((entry) => entry.kind === 'note').length,
       };

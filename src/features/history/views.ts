@@ -3,10 +3,9 @@ import { formatRef } from '../../library/references.js';
 import type { CustomId } from '../../lib/custom-id.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
-import type { Entry } from './entry.js';
+import { dayOf, type Entry } from './entry.js';
 import { historyPageId, notesPageId, type HistoryPageRef } from './ids.js';
 import type { HistorySummary } from './service.js';
-import { utcDate } from './store.js';
 
 /** At most this many entries a page; fewer when long ones fill the description first. */
 const HISTORY_PER_PAGE = 6;
@@ -59,7 +58,7 @@ function pollCounts(poll: NonNullable<Entry['poll']>, member: Show = show): stri
 export function historyLine(summary: HistorySummary): string | undefined {
   const parts: string[] = [];
   if (summary.discussed > 0) {
-    const last = summary.lastDiscussed === undefined ? '' : `, last on ${utcDate(summary.lastDiscussed)}`;
+    const last = summary.lastDiscussed === undefined ? '' : `, last on ${summary.lastDiscussed}`;
     parts.push(`Discussed ${summary.discussed === 1 ? 'once' : `${summary.discussed} times`}${last}`);
   }
   if (summary.poll && summary.poll.voters > 0) parts.push(`poll: ${pollCounts(summary.poll)}`);
@@ -85,7 +84,7 @@ const linkText = (link: Link | undefined, name: string) => (link ? (link.deleted
 /** One entry of the History list: when, what, where (links, or that they were deleted), and what it said. */
 function entryText(entry: Entry, links: EntryLinks = {}, member: Show = show): string {
   const ref = `\`${entry.ref}\``;
-  const when = `**${utcDate(entry.at)}**`;
+  const when = `**${dayOf(entry)}**`;
   if (entry.kind === 'note') return noteText(entry, true, member);
   const where = [linkText(links.message, 'message'), linkText(links.thread, 'thread')].filter(Boolean);
   const replies = links.thread && !links.thread.deleted && links.thread.messageCount !== undefined ? ` (${plural(links.thread.messageCount, 'reply', 'replies')})` : '';
@@ -104,7 +103,7 @@ function noteText(entry: Entry, withRef: boolean, member: Show = show): string {
   const id = entry.id.slice('note:'.length);
   const author = entry.note ? ` by ${userMention(entry.note.authorId)}` : '';
   const on = withRef ? ` on \`${entry.ref}\`` : '';
-  return `**${utcDate(entry.at)}** · note \`#${id}\`${author}${on}\n> ${member(entry.note?.text ?? '')}`;
+  return `**${dayOf(entry)}** · note \`#${id}\`${author}${on}\n> ${member(entry.note?.text ?? '')}`;
 }
 
 /**

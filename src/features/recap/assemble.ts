@@ -1,6 +1,5 @@
 import type { Corpus } from '../../library/corpus.js';
-import type { Entry } from '../history/entry.js';
-import { spanOfRef } from '../history/entry.js';
+import { dayOf, spanOfRef, type Entry } from '../history/entry.js';
 import type { PlanStatus } from '../plans/service.js';
 
 /** Where a recorded post points, as Discord answers now: a thread (with its replies when Discord gives them), a message, or gone. */
@@ -144,7 +143,7 @@ export async function assembleRecap(input: AssembleInput): Promise<Recap> {
     posts: posts.map((entry) => ({
       ...passageOf(entry, input.corpus),
       kind: entry.kind as 'daily' | 'plan',
-      date: entry.id.slice('daily:'.length),
+      date: dayOf(entry),
       at: entry.at,
       link: link(entry),
     })),

@@ -67,7 +67,7 @@ describe('recording', () => {
     expect(entries.map((entry) => entry.note?.text).slice(0, 3)).toEqual(['Third', 'Second', 'First']);
     // The poll was replaced by its close, not added twice, and keeps its place in time.
     expect(entries[4]).toMatchObject({ id: 'poll:abcdef1234', at: START + 3 * DAY, poll: { counts: [6, 2, 1], voters: 9, closed: true } });
-    expect(history.summary(entries)).toEqual({ discussed: 2, lastDiscussed: START + 4 * DAY, poll: { options: ['Agree', 'Disagree', 'Unsure'], counts: [6, 2, 1], voters: 9, closed: true }, notes: 3 });
+    expect(history.summary(entries)).toEqual({ discussed: 2, lastDiscussed: '2026-11-05', poll: { options: ['Agree', 'Disagree', 'Unsure'], counts: [6, 2, 1], voters: 9, closed: true }, notes: 3 });
 
     // The poll covered 3-5: paragraph 5 has it too, and a range reads each entry once.
     expect((await history.ofPassage(GUILD, 'former-kazakhstan', 5, 5)).map((entry) => entry.id)).toEqual(['poll:abcdef1234']);

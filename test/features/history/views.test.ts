@@ -61,13 +61,13 @@ const idsOf = (body: { components?: unknown[] }) => ((body.components ?? []) as 
 
 describe('the history line', () => {
   it('GIVEN posts, a poll and notes THEN one line tells them', () => {
-    const line = historyLine({ discussed: 3, lastDiscussed: Date.parse('2026-11-30T20:00:00Z'), poll: { options: ['Agree', 'Disagree', 'Unsure'], counts: [6, 2, 1], voters: 9, closed: true }, notes: 4 });
+    const line = historyLine({ discussed: 3, lastDiscussed: '2026-11-30', poll: { options: ['Agree', 'Disagree', 'Unsure'], counts: [6, 2, 1], voters: 9, closed: true }, notes: 4 });
     expect(line).toBe('Discussed 3 times, last on 2026-11-30 · poll: 6 agree, 2 disagree, 1 unsure · 4 notes');
   });
 
   it('GIVEN zeros THEN their parts are left out, and no history at all gives no line', () => {
     expect(historyLine({ discussed: 0, notes: 1 })).toBe('1 note');
-    expect(historyLine({ discussed: 1, lastDiscussed: START, poll: { options: ['Agree', 'Disagree', 'Unsure'], counts: [0, 0, 0], voters: 0, closed: false }, notes: 0 })).toBe('Discussed once, last on 2026-01-01');
+    expect(historyLine({ discussed: 1, lastDiscussed: '2026-01-01', poll: { options: ['Agree', 'Disagree', 'Unsure'], counts: [0, 0, 0], voters: 0, closed: false }, notes: 0 })).toBe('Discussed once, last on 2026-01-01');
     expect(historyLine({ discussed: 0, poll: { options: ['Agree', 'Disagree', 'Unsure'], counts: [0, 3, 0], voters: 3, closed: true }, notes: 0 })).toBe('poll: 3 disagree');
     expect(historyLine({ discussed: 0, notes: 0 })).toBeUndefined();
   });
@@ -75,7 +75,7 @@ describe('the history line', () => {
   it('GIVEN the longest article and range THEN the passage shows the line and a History button whose id fits and carries the server', () => {
     const paragraphs = Array.from({ length: 9999 }, (_, i) => ({ ref: `${ARTICLE}:${i + 1}`, articleId: ARTICLE, paragraph: i + 1, text: 'word '.repeat(400) }));
     const article = { id: ARTICLE, title: 'T'.repeat(200), kind: 'essay', source: 'S'.repeat(200), paragraphs } as unknown as Article;
-    const line = historyLine({ discussed: 9999, lastDiscussed: START, poll: poll(1).poll, notes: 100 })!;
+    const line = historyLine({ discussed: 9999, lastDiscussed: '2026-01-01', poll: poll(1).poll, notes: 100 })!;
     const body = expectWithinLimits(passageView({ article, from: 9998, to: 9999, passages: paragraphs.slice(9997) }, { guildId: GUILD, line }));
     expect(embedText(body)).toContain('Discussed 9999 times');
     const button = idsOf(body).find((c) => c.custom_id.startsWith('passage:hist:'))!;
