@@ -1,4 +1,5 @@
 import { DiscordAPIError, RESTJSONErrorCodes, Routes, type Client } from 'discord.js';
+import type { EntryLinks } from '../features/history/entry.js';
 
 /** What a recorded post points at: its message and the thread started on it, in one server. */
 export interface LinkTarget {
@@ -6,19 +7,6 @@ export interface LinkTarget {
   channelId?: string;
   messageId?: string;
   threadId?: string;
-}
-
-/** A link to show: `deleted` when Discord says the message or thread is gone (then show text, not the link). */
-interface Link {
-  url: string;
-  deleted: boolean;
-}
-
-export interface CheckedLinks {
-  /** Set when the target has a channel and message. */
-  message?: Link;
-  /** Set when the target has a thread; `messageCount` is Discord's count of its replies when it answered. */
-  thread?: Link & { messageCount?: number };
 }
 
 const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
@@ -48,14 +36,14 @@ function countOf(body: unknown): number | undefined {
  * Returns one result per target, in order. Never throws. Costs up to two requests a target:
  * check only what a page shows.
  */
-export async function checkLinks(client: Client, targets: LinkTarget[]): Promise<CheckedLinks[]> {
+export async function checkLinks(client: Client, targets: LinkTarget[]): Promise<EntryLinks[]> {
   return Promise.all(
     targets.map(async ({ guildId, channelId, messageId, threadId }) => {
       const [message, thread] = await Promise.all([
         channelId && messageId ? gone(() => client.rest.get(Routes.channelMessage(channelId, messageId))) : undefined,
         threadId ? gone(() => client.rest.get(Routes.channel(threadId))) : undefined,
       ]);
-      const checked: CheckedLinks = {};
+      const checked: EntryLinks = {};
       if (message && channelId && messageId) checked.message = { url: messageUrl(guildId, channelId, messageId), deleted: message.deleted };
       if (thread && threadId) {
         const messageCount = countOf(thread.body);

@@ -39,6 +39,18 @@ export const entrySchema = z.object({
 
 export type Entry = z.output<typeof entrySchema>;
 
+/** A link to an entry's message or thread: `deleted` when Discord says it is gone (then it is shown as text). */
+interface Link {
+  url: string;
+  deleted: boolean;
+}
+
+/** What Discord says now of an entry's message and thread (src/discord/links.ts asks); `messageCount` is the thread's replies. */
+export interface EntryLinks {
+  message?: Link;
+  thread?: Link & { messageCount?: number };
+}
+
 /** The article and paragraphs of a formatted reference; undefined for anything else. */
 export function spanOfRef(ref: string): { articleId: string; from: number; to: number } | undefined {
   const [, articleId, from, to] = REFERENCE.exec(ref) ?? [];

@@ -3,7 +3,7 @@ import { formatRef } from '../../library/references.js';
 import type { CustomId } from '../../lib/custom-id.js';
 import { COLOURS } from '../../lib/ui/palette.js';
 import { LIMITS, truncate } from '../../lib/ui/limits.js';
-import { dayOf, type Entry } from './entry.js';
+import { dayOf, type Entry, type EntryLinks } from './entry.js';
 import { historyPageId, notesPageId, type HistoryPageRef } from './ids.js';
 import type { HistorySummary } from './service.js';
 
@@ -15,18 +15,6 @@ const GAP = '\n\n';
 
 /** Nothing from members pings, whatever it contains (embeds do not ping; content would). */
 const NO_PINGS = { allowedMentions: { parse: [] } } as const;
-
-/** A checked link (src/discord/links.ts checks them): `deleted` when Discord says the message or thread is gone. */
-interface Link {
-  url: string;
-  deleted: boolean;
-}
-
-/** The links of one entry, as checked before its page is shown; `messageCount` is the thread's replies. */
-export interface EntryLinks {
-  message?: Link;
-  thread?: Link & { messageCount?: number };
-}
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -79,7 +67,7 @@ export interface ListingPage extends Listing {
   shown: Entry[];
 }
 
-const linkText = (link: Link | undefined, name: string) => (link ? (link.deleted ? `${name} deleted` : `[${name}](${link.url})`) : undefined);
+const linkText = (link: EntryLinks['message'], name: string) => (link ? (link.deleted ? `${name} deleted` : `[${name}](${link.url})`) : undefined);
 
 /** One entry of the History list: when, what, where (links, or that they were deleted), and what it said. */
 function entryText(entry: Entry, links: EntryLinks = {}, member: Show = show): string {

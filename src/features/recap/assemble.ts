@@ -1,5 +1,5 @@
 import type { Corpus } from '../../library/corpus.js';
-import { dayOf, spanOfRef, type Entry } from '../history/entry.js';
+import { dayOf, spanOfRef, type Entry, type EntryLinks } from '../history/entry.js';
 import type { PlanStatus } from '../plans/service.js';
 
 /** Where a recorded post points, as Discord answers now: a thread (with its replies when Discord gives them), a message, or gone. */
@@ -94,7 +94,7 @@ function mostNoted(notes: Entry[], corpus: Pick<Corpus, 'byId'>): RecapNoted[] {
 }
 
 /** A post's link as Discord answers now: its thread first (the discussion), else its message. */
-export function linkOf(checked: { message?: { url: string; deleted: boolean }; thread?: { url: string; deleted: boolean; messageCount?: number } } | undefined): RecapLink {
+export function linkOf(checked: EntryLinks | undefined): RecapLink {
   if (checked?.thread) {
     if (!checked.thread.deleted) return { kind: 'thread', url: checked.thread.url, ...(checked.thread.messageCount !== undefined ? { replies: checked.thread.messageCount } : {}) };
     // The thread is gone; the post itself may still be there.

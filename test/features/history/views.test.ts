@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../src/library/corpus.js';
 import type { Entry } from '../../../src/features/history/entry.js';
 import { historyId, historyPageId, notesPageId } from '../../../src/features/history/ids.js';
-import { historyLine, historyPage, historyView, noteAddedReply, noteRemovedReply, notesPage, notesView, type EntryLinks } from '../../../src/features/history/views.js';
+import { historyLine, historyPage, historyView, noteAddedReply, noteRemovedReply, notesPage, notesView } from '../../../src/features/history/views.js';
+import type { EntryLinks } from '../../../src/features/history/entry.js';
 import { passageView } from '../../../src/features/passage/views.js';
 import { embedText, expectWithinLimits } from '../../helpers/payload.js';
 
