@@ -53,9 +53,8 @@ export default {
       case 'add':
         // A note is read by the whole server, so it waits out the member's posting cooldown.
         await ctx.cooldowns.posting(guildId, userId, async () => {
-          const range = await ctx.passage.show(guildId, options.getString('ref', true));
-          const { article, from, to } = range;
-          const entry = await ctx.history.addNote(guildId, userId, article.id, from, to, formatRef(article.id, from, to), article.title, options.getString('text', true));
+          const { article, from, to } = await ctx.passage.show(guildId, options.getString('ref', true));
+          const entry = await ctx.history.addNote(guildId, userId, formatRef(article.id, from, to), article.title, options.getString('text', true));
           await interaction.editReply(noteAddedReply(entry));
         });
         return;

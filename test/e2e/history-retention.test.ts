@@ -31,11 +31,11 @@ describe('history retention', () => {
     const store = openStore(session.storeUrl);
     const clock = { now: Date.now() - DAY };
     const history = createHistoryService({ store, logger: createLogger('silent'), settings: createSettingsService({ store, logger: createLogger('silent') }), now: () => clock.now });
-    await history.addNote(server.guildId, server.member, 'former-kazakhstan', 4, 4, 'former-kazakhstan:4', 'The former Kazakhstan', 'A recent thought');
+    await history.addNote(server.guildId, server.member, 'former-kazakhstan:4', 'The former Kazakhstan', 'A recent thought');
     clock.now = Date.now() - 40 * DAY;
     const oldDate = new Date(clock.now).toISOString().slice(0, 10);
     await history.recordPost(server.guildId, { date: oldDate, kind: 'daily', ref: 'former-kazakhstan:4', title: 'The former Kazakhstan', channelId: server.channelId, messageId: '300000000000000001' });
-    const oldNote = await history.addNote(server.guildId, server.member, 'former-kazakhstan', 4, 4, 'former-kazakhstan:4', 'The former Kazakhstan', 'An old thought');
+    const oldNote = await history.addNote(server.guildId, server.member, 'former-kazakhstan:4', 'The former Kazakhstan', 'An old thought');
     await history.stop();
     await store.close();
 

@@ -121,11 +121,16 @@ export function createHistoryService({ store, logger, settings, now = Date.now }
     return Promise.all(paragraphs.map((paragraph) => history.entriesOf(guildId, paragraph)));
   }
 
-  function record(guildId: string, entry: Entry): Promise<void> {
+  /**
+   * Records (or, by id, replaces) an entry against the paragraphs it covers. `before` sees their
+   * entries first, in the same turn of the server's queue: it may refuse (throw) or write alongside.
+   */
+  function record(guildId: string, entry: Entry, before?: (lists: Entry[][]) => Promise<void>): Promise<void> {
     const paragraphs = paragraphsOf(entry.ref);
     return writes.run(guildId, async () => {
       const since = await cutoffOf(guildId);
       const lists = await readAll(guildId, paragraphs);
+      await before?.(lists);
       await Promise.all(paragraphs.map((paragraph, at) => history.saveEntries(guildId, paragraph, withEntry(lists[at]!, entry, since))));
       const day = utcDate(entry.at);
       await history.addToDay(guildId, day, paragraphs);
@@ -213,20 +218,25 @@ export function createHistoryService({ store, logger, settings, now = Date.now }
       return merged(await readAll(guildId, paragraphs), Math.max(sinceMs, cutoff));
     },
 
-    /** A member's note on a passage or range; the text is trimmed and must have 1 to 1,000 characters. */
-    async addNote(guildId: string, authorId: string, articleId: string, from: number, to: number, ref: string, title: string, text: string): Promise<Entry> {
+    /** A member's note on a passage or range (`ref` as formatted); the text is trimmed and must have 1 to 1,000 characters. */
+    async addNote(guildId: string, authorId: string, ref: string, title: string, text: string): Promise<Entry> {
       const trimmed = text.trim();
       if (trimmed.length === 0) throw new UserError('A note needs some text: write what you want the group to keep about this passage.');
       if (trimmed.length > MAX_NOTE) throw new UserError(`A note has at most ${MAX_NOTE.toLocaleString('en')} characters; this one has ${trimmed.length.toLocaleString('en')}.`);
+      const { articleId, from, to } = spanOfRef(ref) ?? {};
+      if (articleId === undefined || from === undefined || to === undefined) throw new RangeError(`not a formatted reference: ${ref}`);
       if (to - from + 1 > MAX_SPAN) throw new UserError(`A note covers at most ${MAX_SPAN} paragraphs: try \`${articleId}:${from}-${from + MAX_SPAN - 1}\`.`);
-      const notesThere = (await history.entriesOf(guildId, `${articleId}:${from}`)).filter((entry) => entry.kind === 'note').length;
-      if (notesThere >= MAX_NOTES) throw new UserError(`\`${articleId}:${from}\` has ${MAX_NOTES} notes, the most a passage keeps: an author can remove one with \`/note remove\`.`);
       let noteId = newNoteId();
       while (await history.note(guildId, noteId)) noteId = newNoteId();
       const at = now();
       const entry: Entry = { id: `note:${noteId}`, kind: 'note', at, ref, title, note: { authorId, text: trimmed } };
-      await history.saveNote(guildId, noteId, { paragraphs: paragraphsOf(ref), authorId, at });
-      await record(guildId, entry);
+      await record(guildId, entry, async ([first]) => {
+        if (first!.filter((old) => old.kind === 'note').length >= MAX_NOTES) {
+          throw new UserError(`\`${articleId}:${from}\` has ${MAX_NOTES} notes, the most a passage keeps: an author can remove one with \`/note remove\`.`);
+        }
+        // Where the note is, written before it: a note is never stored without the way to remove it.
+        await history.saveNote(guildId, noteId, { paragraphs: paragraphsOf(ref), authorId, at });
+      });
       return entry;
     },
 

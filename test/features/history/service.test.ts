@@ -59,7 +59,7 @@ describe('recording', () => {
     await history.recordPoll(GUILD, poll('abcdef1234', 'former-kazakhstan:3-5', START + 3 * DAY, [6, 2, 1], true));
     for (const text of ['First', 'Second', 'Third']) {
       clock.now += 1000;
-      await history.addNote(GUILD, ALICE, 'former-kazakhstan', 4, 4, 'former-kazakhstan:4', 'The former Kazakhstan', text);
+      await history.addNote(GUILD, ALICE, 'former-kazakhstan:4', 'The former Kazakhstan', text);
     }
 
     const entries = await history.ofPassage(GUILD, 'former-kazakhstan', 4, 4);
@@ -89,7 +89,7 @@ describe('recording', () => {
     const clock = { now: START };
     const { history, store } = open(clock);
     await history.recordPost(GUILD, post('2026-11-01', 'former-kazakhstan:4', '300000000000000001'));
-    await history.addNote(GUILD, ALICE, 'former-kazakhstan', 4, 4, 'former-kazakhstan:4', 'The former Kazakhstan', 'Mine');
+    await history.addNote(GUILD, ALICE, 'former-kazakhstan:4', 'The former Kazakhstan', 'Mine');
     expect(await history.ofPassage(OTHER, 'former-kazakhstan', 4, 4)).toEqual([]);
     expect(await history.since(OTHER, START - DAY)).toEqual([]);
     await expect(history.removeNote(OTHER, (await history.ofPassage(GUILD, 'former-kazakhstan', 4, 4)).find((entry) => entry.kind === 'note')!.id.slice(5), ALICE, true)).rejects.toThrow(/This server has no note/);
@@ -112,7 +112,7 @@ describe('a period', () => {
       await history.recordPost(GUILD, post(new Date(clock.now).toISOString().slice(0, 10), `former-kazakhstan:${day + 1}`, String(300000000000000000 + day)));
     }
     clock.now += 1000;
-    await history.addNote(GUILD, BOB, 'why-putin-interferes', 2, 3, 'why-putin-interferes:2-3', 'Why is Putin interfering', 'A range');
+    await history.addNote(GUILD, BOB, 'why-putin-interferes:2-3', 'Why is Putin interfering', 'A range');
     const week = await history.since(GUILD, START + 9 * DAY - 7 * DAY);
     // The note, then the posts since that instant: the one made at that very instant is in.
     expect(week.map((entry) => entry.ref)).toEqual(['why-putin-interferes:2-3', ...[10, 9, 8, 7, 6, 5, 4, 3].map((n) => `former-kazakhstan:${n}`)]);
@@ -123,7 +123,7 @@ describe('notes', () => {
   it('GIVEN bad notes THEN each gets one sentence and nothing is stored', async () => {
     const clock = { now: START };
     const { history } = open(clock);
-    const add = (text: string, to = 4) => history.addNote(GUILD, ALICE, 'former-kazakhstan', 4, to, `former-kazakhstan:4${to === 4 ? '' : `-${to}`}`, 'T', text);
+    const add = (text: string, to = 4) => history.addNote(GUILD, ALICE, `former-kazakhstan:4${to === 4 ? '' : `-${to}`}`, 'T', text);
     await expect(add('   ')).rejects.toThrow(UserError);
     await expect(add('x'.repeat(1001))).rejects.toThrow('A note has at most 1,000 characters; this one has 1,001.');
     await expect(add('ok', 20)).rejects.toThrow('A note covers at most 10 paragraphs: try `former-kazakhstan:4-13`.');
@@ -135,8 +135,8 @@ describe('notes', () => {
   it('GIVEN a note THEN another member may not remove it, its author and a member with Manage Messages may, by its id as shown', async () => {
     const clock = { now: START };
     const { history } = open(clock);
-    const first = await history.addNote(GUILD, ALICE, 'former-kazakhstan', 4, 5, 'former-kazakhstan:4-5', 'T', 'One');
-    const second = await history.addNote(GUILD, ALICE, 'former-kazakhstan', 4, 4, 'former-kazakhstan:4', 'T', 'Two');
+    const first = await history.addNote(GUILD, ALICE, 'former-kazakhstan:4-5', 'T', 'One');
+    const second = await history.addNote(GUILD, ALICE, 'former-kazakhstan:4', 'T', 'Two');
     const id = (entry: typeof first) => entry.id.slice('note:'.length);
     await expect(history.removeNote(GUILD, `#${id(first)}`, BOB, false)).rejects.toThrow(`Only the note's author or a member with Manage Messages can remove note \`#${id(first)}\`.`);
     await expect(history.removeNote(GUILD, 'not an id', ALICE, false)).rejects.toThrow(/six letters and digits/);
@@ -153,7 +153,7 @@ describe('retention', () => {
     const clock = { now: START };
     const { history, settings, store } = open(clock);
     await history.recordPost(GUILD, post('2026-11-01', 'former-kazakhstan:4', '300000000000000001'));
-    const old = await history.addNote(GUILD, ALICE, 'former-kazakhstan', 4, 4, 'former-kazakhstan:4', 'T', 'Old note');
+    const old = await history.addNote(GUILD, ALICE, 'former-kazakhstan:4', 'T', 'Old note');
     clock.now = START + 40 * DAY;
     await history.recordPost(GUILD, post('2026-12-11', 'former-kazakhstan:4', '300000000000000002'));
     await history.recordPost(OTHER, post('2026-11-01', 'former-kazakhstan:4', '300000000000000003'));
