@@ -13,7 +13,7 @@ import type { PlanPost } from '../plans/progress.js';
 import { quoteCard, type QuoteCard } from './card.js';
 import { nextInRotation, rememberPrompt } from './rotation.js';
 import { applyChanges, localDate, nextPostAt, parseSchedule, previousPostAt, type ScheduleChanges, type ScheduleInput } from './schedule.js';
-import { createDueQueue } from './due-queue.js';
+import { createDueQueue, minuteBeat } from './minute-beat.js';
 import { DailyScheduler, LATE_LIMIT_MS, type DuePost } from './scheduler.js';
 import { claimedAt, claimValue, createDailyStore, type Attempt, type DailySchedule, type LastPost, type Rotation } from './store.js';
 import { minuteTicker, type Ticker } from './ticker.js';
@@ -189,9 +189,6 @@ export function createDailyService(deps: DailyDeps) {
     },
     onError: (guildId, error) => logger.error({ guildId, err: error }, 'daily schedule failed'),
   });
-  let ticking: { stop(): Promise<void> } | undefined;
-  // Set when the schedules could not be listed at start-up (the store was down): each beat tries again.
-  let loadPending = false;
 
   // One chain per server, so a post, /daily set and /daily now never interleave.
   const serial = createKeyedQueue();
@@ -199,12 +196,6 @@ export function createDailyService(deps: DailyDeps) {
 
   const due = createDueQueue(CONCURRENCY, (post) => postScheduled(post));
 
-  /** One beat of the ticker: takes what is due at `at`; resolves when those posts are done. */
-  async function tick(at: Date): Promise<void> {
-    if (loadPending) await loadAll(+at);
-    scheduler.tick(at);
-    return due.settled();
-  }
 
   async function postScheduled(due: DuePost): Promise<void> {
     try {
@@ -451,8 +442,11 @@ export function createDailyService(deps: DailyDeps) {
     return scheduler.retry(guildId, new Date(attempt.slot), new Date(retryAt));
   }
 
-  /** Holds every stored schedule of the servers this process holds; one that cannot be held is logged and the others go on. */
-  async function loadAll(at: number): Promise<void> {
+  /**
+   * Holds every stored schedule of the servers this process holds; one that cannot be held is
+   * logged and the others go on. False when the store could not list them: the next beat tries again.
+   */
+  async function loadAll(at: number): Promise<boolean> {
     const counts = { schedules: 0, catchUps: 0, resumed: 0 };
     try {
       for await (const [guildId, schedule] of daily.allSchedules((guildId) => poster.holdsGuild(guildId))) {
@@ -467,14 +461,16 @@ export function createDailyService(deps: DailyDeps) {
           logger.error({ guildId, err: error }, 'daily schedule not loaded');
         }
       }
-      loadPending = false;
       logger.info(counts, 'daily posts scheduled');
+      return true;
     } catch (error) {
       // The store is down: what was held so far runs, and the next beat lists the rest.
-      loadPending = true;
       logger.error({ err: error, ...counts }, 'daily schedules could not be listed; trying again in a minute');
+      return false;
     }
   }
+
+  const beat = minuteBeat({ scheduler, queue: due, ticker, loadAll });
 
   function statusOf(schedule: DailySchedule, guildId: string): DailyStatus {
     const attempt = unrecorded(schedule);
@@ -496,12 +492,7 @@ export function createDailyService(deps: DailyDeps) {
 
   return {
     /** Loads the schedules of the servers this process holds, catches up recent misses, starts the ticker. */
-    async start(): Promise<void> {
-      const at = now();
-      await loadAll(at);
-      scheduler.tick(at);
-      ticking ??= ticker(tick);
-    },
+    start: () => beat.start(now()),
 
     /** A server that joins (or comes back) after start-up: its schedule, if it has one, is held from now on. */
     async loadGuild(guildId: string): Promise<void> {
@@ -514,12 +505,7 @@ export function createDailyService(deps: DailyDeps) {
     },
 
     /** Stops the ticker and waits for the posts being sent; queued ones are left for the next start's catch-up. */
-    async stop(): Promise<void> {
-      await ticking?.stop();
-      ticking = undefined;
-      due.clear();
-      await due.settled();
-    },
+    stop: () => beat.stop(),
 
     /** Reads what `/daily set` was given; throws a UserError naming the mistake. */
     parseSchedule,

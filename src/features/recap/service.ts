@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { Store } from '../../lib/store.js';
 import type { DailyService } from '../daily/service.js';
 import { localDate, nextPostAt, parseTime, previousPostAt, type Schedule } from '../daily/schedule.js';
-import { createDueQueue } from '../daily/due-queue.js';
+import { createDueQueue, minuteBeat } from '../daily/minute-beat.js';
 import { DailyScheduler, LATE_LIMIT_MS } from '../daily/scheduler.js';
 import { claimValue, type DailySchedule } from '../daily/store.js';
 import { minuteTicker, type Ticker } from '../daily/ticker.js';
@@ -84,9 +84,6 @@ export function createRecapService(deps: RecapDeps) {
     onError: (guildId, error) => logger.error({ guildId, err: error }, 'weekly recap schedule failed'),
   });
   const serial = createKeyedQueue();
-  let ticking: { stop(): Promise<void> } | undefined;
-  // Set when the schedules could not be listed at start-up (the store was down): each beat tries again.
-  let loadPending = false;
 
   const queue = createDueQueue(CONCURRENCY, (due) => postWeekly(due.guildId, due.slot));
 
@@ -168,7 +165,8 @@ export function createRecapService(deps: RecapDeps) {
     return hold(guildId, schedule, daily.timezone, at) ? 'caught up' : 'held';
   }
 
-  async function loadAll(at: number): Promise<void> {
+  /** Holds the schedules of the servers this process holds; false when the store could not list them. */
+  async function loadAll(at: number): Promise<boolean> {
     const counts = { schedules: 0, catchUps: 0 };
     try {
       for await (const [guildId] of recaps.all((guildId) => poster.holdsGuild(guildId))) {
@@ -181,19 +179,15 @@ export function createRecapService(deps: RecapDeps) {
           logger.error({ guildId, err: error }, 'weekly recap not loaded');
         }
       }
-      loadPending = false;
       logger.info(counts, 'weekly recaps scheduled');
+      return true;
     } catch (error) {
-      loadPending = true;
       logger.error({ err: error, ...counts }, 'weekly recaps could not be listed; trying again in a minute');
+      return false;
     }
   }
 
-  async function tick(at: Date): Promise<void> {
-    if (loadPending) await loadAll(+at);
-    scheduler.tick(at);
-    return queue.settled();
-  }
+  const beat = minuteBeat({ scheduler, queue, ticker, loadAll });
 
   return {
     /** `/recap show`: the recap of the last `days` (1..31, default 7) days. */
@@ -237,12 +231,7 @@ export function createRecapService(deps: RecapDeps) {
     },
 
     /** Loads the schedules of the servers this process holds, catches up recent misses, starts the ticker. */
-    async start(): Promise<void> {
-      const at = now();
-      await loadAll(at);
-      scheduler.tick(at);
-      ticking ??= ticker(tick);
-    },
+    start: () => beat.start(now()),
 
     /** A server that joins (or comes back) after start-up. */
     async loadGuild(guildId: string): Promise<void> {
@@ -253,12 +242,7 @@ export function createRecapService(deps: RecapDeps) {
     },
 
     /** Stops the ticker and waits for the recaps being sent. */
-    async stop(): Promise<void> {
-      await ticking?.stop();
-      ticking = undefined;
-      queue.clear();
-      await queue.settled();
-    },
+    stop: () => beat.stop(),
 
     /** The bot left the server: its schedule and its last claim go. */
     forgetGuild(guildId: string): Promise<void> {
