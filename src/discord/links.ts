@@ -15,8 +15,30 @@ const threadUrl = (guildId: string, threadId: string) => `https://discord.com/ch
 /** Discord's answer for something deleted: the message, or the channel (a thread, or the message's channel). */
 const GONE = new Set<number | string>([RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel]);
 
+/**
+ * Link checks a second, at most, in this process. discord.js holds every request, interaction
+ * replies included, to 50 a second: a recap's few dozen checks at once would make replies to
+ * other members wait past Discord's 3 s. Shared by every check of the process.
+ */
+const CHECKS_PER_SECOND = 20;
+let recent: number[] = [];
+
+/** Waits for a free place among this second's checks. */
+async function turn(): Promise<void> {
+  for (;;) {
+    const now = Date.now();
+    recent = recent.filter((at) => now - at < 1000);
+    if (recent.length < CHECKS_PER_SECOND) {
+      recent.push(now);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (now - recent[0]!)));
+  }
+}
+
 /** Whether Discord says it is gone; any other failure (a 5xx, no access) keeps the link, which may still work. */
 async function gone(read: () => Promise<unknown>): Promise<{ deleted: boolean; body?: unknown }> {
+  await turn();
   try {
     return { deleted: false, body: await read() };
   } catch (error) {
@@ -32,7 +54,7 @@ function countOf(body: unknown): number | undefined {
 
 /**
  * Checks, in parallel, that each target's message and thread still exist, by asking Discord
- * (GET the message, GET the thread channel; discord.js's REST queue keeps to the rate limits).
+ * (GET the message, GET the thread channel), at most CHECKS_PER_SECOND a second.
  * Returns one result per target, in order. Never throws. Costs up to two requests a target:
  * check only what a page shows.
  */

@@ -230,9 +230,11 @@ export function createHistoryService({ store, logger, settings, now = Date.now }
       while (await history.note(guildId, noteId)) noteId = newNoteId();
       const at = now();
       const entry: Entry = { id: `note:${noteId}`, kind: 'note', at, ref, title, note: { authorId, text: trimmed } };
-      await record(guildId, entry, async ([first]) => {
-        if (first!.filter((old) => old.kind === 'note').length >= MAX_NOTES) {
-          throw new UserError(`\`${articleId}:${from}\` has ${MAX_NOTES} notes, the most a passage keeps: an author can remove one with \`/note remove\`.`);
+      await record(guildId, entry, async (lists) => {
+        // Every paragraph of a range, not only its first: notes on ranges would fill a paragraph past the bound otherwise.
+        const full = lists.findIndex((list) => list.filter((old) => old.kind === 'note').length >= MAX_NOTES);
+        if (full >= 0) {
+          throw new UserError(`\`${articleId}:${from + full}\` has ${MAX_NOTES} notes, the most a passage keeps: an author can remove one with \`/note remove\`.`);
         }
         // Where the note is, written before it: a note is never stored without the way to remove it.
         await history.saveNote(guildId, noteId, { paragraphs: paragraphsOf(ref), authorId, at });
